@@ -1,0 +1,683 @@
+"""IOTable: a labelled input-output table with the standard IO algebra.
+
+Only the published blocks are stored: intermediate flows ``Z`` (supplier rows,
+buyer columns), final demand ``Y`` and value-added rows ``V``.  Gross output ``x``
+and the coefficient matrices ``A``, ``B``, ``L``, ``G`` are derived on first use
+and cached.  Every product with the Leontief inverse goes through one LU
+factorisation of ``I - A`` (dense ``scipy.linalg.lu_factor`` or sparse ``splu``)
+reused by all solves; ``L`` itself is only formed when asked for.
+
+Rules
+-----
+* Index levels are ``("region", "sector")`` for nodes and ``("region", "category")``
+  for final-demand columns; ``V`` has one row per value-added component.
+* Zero-output nodes: their column of ``A`` and row of ``B`` are 0 by definition
+  (no division is attempted); they are listed in :meth:`IOTable.summary`.
+* When ``V`` is not given, value added is derived as ``x - Z.sum(axis=0)`` (one row
+  named ``"value_added"``).
+* Negative intermediate flows are refused unless ``allow_negative=True``;
+  negative final demand (inventory draw-downs) is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import warnings
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+import scipy.linalg as sla
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from ._validation import fmt_labels
+from .errors import BalanceError, ConvergenceError, LabelError, ReadError, TableError
+
+__all__ = ["IOTable", "TableMeta", "NODE_LEVELS", "FD_LEVELS"]
+
+log = logging.getLogger(__name__)
+
+NODE_LEVELS = ("region", "sector")
+FD_LEVELS = ("region", "category")
+
+#: Density below which (and size above which) Z is factorised as a sparse matrix.
+SPARSE_DENSITY = 0.05
+SPARSE_MIN_NODES = 2000
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    """Metadata carried by a table and by every result derived from it."""
+
+    name: str = ""
+    year: int | None = None
+    unit: str = ""
+    currency: str = ""
+    prices: str = ""
+    source: str = ""
+    system: str = ""
+    history: tuple[str, ...] = ()
+
+    @classmethod
+    def coerce(cls, meta: "TableMeta | Mapping[str, Any] | None") -> "TableMeta":
+        if meta is None:
+            return cls()
+        if isinstance(meta, TableMeta):
+            return meta
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(meta) - known
+        if unknown:
+            raise TableError(
+                f"Unknown metadata field(s) {sorted(unknown)}; expected some of {sorted(known)}."
+            )
+        kw = dict(meta)
+        if "history" in kw:
+            kw["history"] = tuple(kw["history"])
+        if kw.get("year") is not None:
+            kw["year"] = int(kw["year"])
+        return cls(**kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["history"] = list(self.history)
+        return d
+
+    def with_history(self, step: str) -> "TableMeta":
+        return dataclasses.replace(self, history=self.history + (step,))
+
+
+def _as_node_index(idx: pd.Index, what: str, default_region: str) -> pd.MultiIndex:
+    """Return *idx* as a (region, sector) MultiIndex; a flat index gets one region."""
+    if isinstance(idx, pd.MultiIndex):
+        if idx.nlevels != 2:
+            raise LabelError(
+                f"{what} must be indexed by 2 levels (region, sector); got {idx.nlevels} levels {list(idx.names)}."
+            )
+        return idx.set_names(list(NODE_LEVELS))
+    return pd.MultiIndex.from_arrays(
+        [[default_region] * len(idx), list(idx)], names=list(NODE_LEVELS)
+    )
+
+
+def _check_unique(idx: pd.Index, what: str) -> None:
+    dup = idx[idx.duplicated()]
+    if len(dup):
+        raise LabelError(f"{what} has duplicated labels: {fmt_labels(dup.unique())}.")
+
+
+def _check_finite(df: pd.DataFrame, what: str) -> None:
+    arr = df.to_numpy(dtype=float)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise TableError(
+            f"{what} has {int(bad.sum())} NaN/inf value(s); first at row {df.index[r]!r}, "
+            f"column {df.columns[c]!r} ({arr[r, c]})."
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class IOTable:
+    """A labelled (multi-regional) input-output table.
+
+    Parameters
+    ----------
+    Z : DataFrame
+        Intermediate flows, index and columns ``(region, sector)``; ``Z.loc[i, j]``
+        is what supplier *i* sells to buyer *j*.  A flat index is accepted for a
+        single-region table (the region is ``meta['name']`` or ``"economy"``).
+    Y : DataFrame or Series
+        Final demand, index ``(region, sector)``, columns ``(region, category)``.
+        Flat columns are read as categories of the table's only region.
+    V : DataFrame, optional
+        Value-added rows (wages, taxes, operating surplus, imports...) by
+        ``(region, sector)`` column.  Derived as ``x - Z.sum(axis=0)`` when omitted.
+    x : Series, optional
+        Gross output.  Derived as ``Z.sum(axis=1) + Y.sum(axis=1)`` when omitted.
+    meta : TableMeta or mapping, optional
+        name, year, unit, currency, prices, source, system, history.
+    allow_negative : bool, default False
+        Accept negative intermediate flows.
+    rtol : float, default 1e-3
+        Relative tolerance of the row and column balance checks.
+
+    Raises
+    ------
+    LabelError
+        Labels mismatch between Z, Y, V and x, or are duplicated.
+    TableError
+        NaN/inf values, negative flows or output.
+    BalanceError
+        Row totals or column totals differ from ``x`` beyond ``rtol``.
+
+    Examples
+    --------
+    >>> import pandas as pd, valuechain as vc
+    >>> Z = pd.DataFrame([[150., 500.], [200., 100.]], index=["s1", "s2"], columns=["s1", "s2"])
+    >>> Y = pd.DataFrame({"households": [350., 1700.]}, index=["s1", "s2"])
+    >>> t = vc.IOTable(Z, Y)
+    >>> t.x.tolist()
+    [1000.0, 2000.0]
+    """
+
+    Z: pd.DataFrame
+    Y: pd.DataFrame
+    V: pd.DataFrame | None = None
+    x: pd.Series | None = None
+    meta: TableMeta | Mapping[str, Any] | None = None
+    allow_negative: bool = False
+    rtol: float = 1e-3
+    _checked: bool = field(default=False, repr=False, compare=False)
+
+    # ------------------------------------------------------------------ setup
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        meta = TableMeta.coerce(self.meta)
+        set_(self, "meta", meta)
+        region = meta.name or "economy"
+        if not isinstance(self.Z, pd.DataFrame):
+            raise TableError(f"Z must be a pandas DataFrame; got {type(self.Z).__name__}.")
+        Z = self.Z.copy()
+        Z.index = _as_node_index(Z.index, "Z rows", region)
+        Z.columns = _as_node_index(Z.columns, "Z columns", region)
+        _check_unique(Z.index, "Z rows")
+        _check_unique(Z.columns, "Z columns")
+        if not Z.index.equals(Z.columns):
+            missing_c = Z.index.difference(Z.columns)
+            missing_r = Z.columns.difference(Z.index)
+            if len(missing_c) or len(missing_r):
+                raise LabelError(
+                    "Z rows and columns must carry the same (region, sector) labels; "
+                    f"rows without a column: {fmt_labels(missing_c)}; columns without a row: {fmt_labels(missing_r)}."
+                )
+            Z = Z.loc[:, Z.index]
+        Z = Z.astype(float)
+        _check_finite(Z, "Z")
+
+        Y = self.Y
+        if isinstance(Y, pd.Series):
+            Y = Y.to_frame(Y.name if Y.name is not None else "final_demand")
+        if not isinstance(Y, pd.DataFrame):
+            raise TableError(f"Y must be a pandas DataFrame or Series; got {type(Y).__name__}.")
+        Y = Y.copy()
+        Y.index = _as_node_index(Y.index, "Y rows", region)
+        if isinstance(Y.columns, pd.MultiIndex):
+            if Y.columns.nlevels != 2:
+                raise LabelError(
+                    f"Y columns must have 2 levels (region, category); got {Y.columns.nlevels}."
+                )
+            Y.columns = Y.columns.set_names(list(FD_LEVELS))
+        else:
+            regions = Z.index.get_level_values(0).unique()
+            if len(regions) != 1:
+                raise LabelError(
+                    "Y has flat columns but the table has several regions; give Y columns as a "
+                    "(region, category) MultiIndex."
+                )
+            Y.columns = pd.MultiIndex.from_arrays(
+                [[regions[0]] * Y.shape[1], [str(c) for c in Y.columns]], names=list(FD_LEVELS)
+            )
+        _check_unique(Y.index, "Y rows")
+        _check_unique(Y.columns, "Y columns")
+        if not Y.index.equals(Z.index):
+            miss = Z.index.difference(Y.index)
+            extra = Y.index.difference(Z.index)
+            if len(miss) or len(extra):
+                raise LabelError(
+                    "Y rows must match the Z labels; missing in Y: "
+                    f"{fmt_labels(miss)}; not in Z: {fmt_labels(extra)}."
+                )
+            Y = Y.loc[Z.index]
+        Y = Y.astype(float)
+        _check_finite(Y, "Y")
+
+        zv = Z.to_numpy()
+        if not self.allow_negative and (zv < 0).any():
+            r, c = np.argwhere(zv < 0)[0]
+            n = int((zv < 0).sum())
+            raise TableError(
+                f"Z has {n} negative intermediate flow(s); first: row {Z.index[r]!r} to {Z.columns[c]!r} "
+                f"({zv[r, c]:g}). Pass allow_negative=True if the source publishes negative flows."
+            )
+        row_total = zv.sum(axis=1) + Y.to_numpy().sum(axis=1)
+        if self.x is None:
+            x = pd.Series(row_total, index=Z.index, name="x")
+        else:
+            x = pd.Series(self.x, copy=True)
+            x.index = _as_node_index(x.index, "x", region)
+            _check_unique(x.index, "x")
+            if not x.index.equals(Z.index):
+                miss = Z.index.difference(x.index)
+                extra = x.index.difference(Z.index)
+                if len(miss) or len(extra):
+                    raise LabelError(
+                        f"x labels must match Z; missing in x: {fmt_labels(miss)}; not in Z: {fmt_labels(extra)}."
+                    )
+                x = x.loc[Z.index]
+            x = x.astype(float).rename("x")
+        xv = x.to_numpy()
+        if not np.isfinite(xv).all():
+            bad = x.index[~np.isfinite(xv)]
+            raise TableError(f"x has NaN/inf output for {fmt_labels(bad)}.")
+        if (xv < 0).any():
+            bad = x.index[xv < 0]
+            raise TableError(f"x has negative gross output for {fmt_labels(bad)}.")
+
+        V = self.V
+        if V is None:
+            V = pd.DataFrame(
+                [xv - zv.sum(axis=0)], index=pd.Index(["value_added"], name="component"), columns=Z.columns
+            )
+        else:
+            if isinstance(V, pd.Series):
+                V = V.to_frame().T if V.index.equals(Z.columns) else V.to_frame()
+            V = V.copy()
+            V.columns = _as_node_index(V.columns, "V columns", region)
+            _check_unique(V.columns, "V columns")
+            _check_unique(V.index, "V rows")
+            if not V.columns.equals(Z.columns):
+                miss = Z.columns.difference(V.columns)
+                extra = V.columns.difference(Z.columns)
+                if len(miss) or len(extra):
+                    raise LabelError(
+                        f"V columns must match the Z labels; missing in V: {fmt_labels(miss)}; "
+                        f"not in Z: {fmt_labels(extra)}."
+                    )
+                V = V.loc[:, Z.columns]
+            V = V.astype(float)
+            if V.index.name is None:
+                V.index.name = "component"
+            _check_finite(V, "V")
+
+        set_(self, "Z", Z)
+        set_(self, "Y", Y)
+        set_(self, "V", V)
+        set_(self, "x", x)
+        self._check_balance(row_total, zv.sum(axis=0) + V.to_numpy().sum(axis=0))
+
+    def _check_balance(self, row_total: np.ndarray, col_total: np.ndarray) -> None:
+        xv = self.x.to_numpy()
+        scale = np.maximum(np.abs(xv), 1e-9 * max(np.abs(xv).sum(), 1.0))
+        for what, tot in (("row totals (Z.sum(axis=1) + Y.sum(axis=1))", row_total), ("column totals (Z.sum(axis=0) + V.sum(axis=0))", col_total)):
+            gap = tot - xv
+            rel = np.abs(gap) / scale
+            bad = np.flatnonzero(rel > self.rtol)
+            if len(bad):
+                worst = bad[np.argsort(-rel[bad])][:5]
+                lines = "; ".join(
+                    f"{self.x.index[i]!r}: total {tot[i]:.6g} vs x {xv[i]:.6g}" for i in worst
+                )
+                raise BalanceError(
+                    f"{len(bad)} node(s) have {what} differing from gross output x by more than "
+                    f"rtol={self.rtol:g}; worst: {lines}."
+                )
+
+    # ------------------------------------------------------------ basic info
+    @property
+    def nodes(self) -> pd.MultiIndex:
+        """The (region, sector) node labels, in table order."""
+        return self.Z.index  # type: ignore[return-value]
+
+    @property
+    def regions(self) -> pd.Index:
+        return self.nodes.get_level_values("region").unique()
+
+    @property
+    def sectors(self) -> pd.Index:
+        return self.nodes.get_level_values("sector").unique()
+
+    @property
+    def n(self) -> int:
+        return len(self.nodes)
+
+    @cached_property
+    def v(self) -> pd.Series:
+        """Total value added per node (column sums of V)."""
+        return self.V.sum(axis=0).rename("v")
+
+    @cached_property
+    def f(self) -> pd.Series:
+        """Total final demand per node (row sums of Y)."""
+        return self.Y.sum(axis=1).rename("f")
+
+    @cached_property
+    def zero_output(self) -> pd.MultiIndex:
+        """Nodes with zero gross output (their A columns and B rows are 0)."""
+        return self.nodes[self.x.to_numpy() == 0]
+
+    @cached_property
+    def _xinv(self) -> np.ndarray:
+        xv = self.x.to_numpy()
+        out = np.zeros_like(xv)
+        np.divide(1.0, xv, out=out, where=xv != 0)
+        return out
+
+    def _frame(self, arr: np.ndarray, name: str) -> pd.DataFrame:
+        df = pd.DataFrame(arr, index=self.nodes, columns=self.nodes, copy=False)
+        df.attrs = self.attrs(name)
+        return df
+
+    def attrs(self, metric: str, **extra: Any) -> dict[str, Any]:
+        """The metadata dictionary attached (``.attrs``) to results derived from this table."""
+        d = {"metric": metric, "name": self.meta.name, "year": self.meta.year, "unit": self.meta.unit,
+             "source": self.meta.source}
+        d.update(extra)
+        return d
+
+    # ----------------------------------------------------------- coefficients
+    @cached_property
+    def A(self) -> pd.DataFrame:
+        """Input (technical) coefficients ``A = Z x̂⁻¹``; columns of zero-output nodes are 0."""
+        return self._frame(self.Z.to_numpy() * self._xinv[None, :], "A")
+
+    @cached_property
+    def B(self) -> pd.DataFrame:
+        """Output (allocation) coefficients ``B = x̂⁻¹ Z``; rows of zero-output nodes are 0."""
+        return self._frame(self.Z.to_numpy() * self._xinv[:, None], "B")
+
+    @cached_property
+    def _use_sparse(self) -> bool:
+        n = self.n
+        if n < SPARSE_MIN_NODES:
+            return False
+        return np.count_nonzero(self.Z.to_numpy()) / (n * n) < SPARSE_DENSITY
+
+    @cached_property
+    def _lu(self) -> Any:
+        """One factorisation of ``I - A``, reused by every Leontief solve."""
+        zv = self.Z.to_numpy()
+        if self._use_sparse:
+            M = sp.identity(self.n, format="csc") - sp.csc_matrix(zv) @ sp.diags(self._xinv)
+            try:
+                return spla.splu(sp.csc_matrix(M))
+            except RuntimeError as exc:  # exactly singular
+                raise ConvergenceError(
+                    f"I - A is singular for table {self.meta.name!r}: {exc}. Check for a closed loop "
+                    "of nodes that buy only from each other with no final demand or value added."
+                ) from exc
+        M = zv * (-self._xinv)[None, :]
+        M[np.diag_indices_from(M)] += 1.0
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", sla.LinAlgWarning)
+            lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
+        d = np.abs(np.diag(lu))
+        if not np.isfinite(lu).all() or d.min() <= 1e-13 * max(d.max(), 1.0):
+            raise ConvergenceError(
+                f"I - A is singular or nearly singular for table {self.meta.name!r} (spectral radius of A "
+                "is at or above 1): some nodes' intermediate inputs reach or exceed their output. "
+                "Check the value-added rows and the output vector."
+            )
+        return (lu, piv)
+
+    def solve(self, b: np.ndarray, *, transpose: bool = False) -> np.ndarray:
+        """Solve ``(I - A) y = b`` (or ``(I - A)' y = b``): ``y = L b`` (or ``L' b``) without forming L.
+
+        *b* may be a vector or a matrix of right-hand sides (as columns).
+        """
+        b = np.asarray(b, dtype=float)
+        lu = self._lu
+        if isinstance(lu, tuple):
+            out = sla.lu_solve(lu, b, trans=1 if transpose else 0, check_finite=False)
+        else:
+            out = lu.solve(b, trans="T" if transpose else "N")
+        if not np.isfinite(out).all():
+            raise ConvergenceError(
+                f"The Leontief solve for table {self.meta.name!r} produced NaN/inf; I - A is singular."
+            )
+        return out
+
+    @cached_property
+    def L(self) -> pd.DataFrame:
+        """Leontief inverse ``L = (I - A)⁻¹`` (formed on request from the LU factors)."""
+        return self._frame(self.solve(np.eye(self.n)), "L")
+
+    @cached_property
+    def G(self) -> pd.DataFrame:
+        """Ghosh inverse ``G = (I - B)⁻¹ = x̂⁻¹ L x̂`` (zero-output rows: identity)."""
+        Lv = self.L.to_numpy()
+        xv = self.x.to_numpy()
+        Gv = self._xinv[:, None] * Lv * xv[None, :]
+        zero = xv == 0
+        if zero.any():  # (I - B) has an identity row there: G row = e_i
+            Gv[zero, :] = 0.0
+            Gv[zero, zero] = 1.0
+        return self._frame(Gv, "G")
+
+    def series(self, values: np.ndarray, name: str, **attrs: Any) -> pd.Series:
+        """Wrap a node vector as a labelled Series carrying the table's metadata."""
+        s = pd.Series(np.asarray(values, dtype=float), index=self.nodes, name=name)
+        s.attrs = self.attrs(name, **attrs)
+        return s
+
+    # -------------------------------------------------------------- reshaping
+    def replace(self, **changes: Any) -> "IOTable":
+        """A new (re-validated) table with some blocks replaced."""
+        kw = {"Z": self.Z, "Y": self.Y, "V": self.V, "x": None, "meta": self.meta,
+              "allow_negative": self.allow_negative, "rtol": self.rtol}
+        kw.update(changes)
+        return IOTable(**kw)
+
+    def aggregate(self, sectors: Mapping | pd.Series | None = None,
+                  regions: Mapping | pd.Series | None = None) -> "IOTable":
+        """Aggregate sectors and/or regions with label mappings; flows are conserved exactly.
+
+        Parameters
+        ----------
+        sectors, regions : dict or Series, optional
+            Old label -> new label.  Every label of the table must be mapped
+            (a missing one raises :class:`LabelError`, nothing is dropped silently).
+
+        Examples
+        --------
+        >>> t = vc.datasets.load("miller_blair")
+        >>> float(t.aggregate(sectors={"s1": "all", "s2": "all"}).Z.iloc[0, 0])
+        950.0
+        """
+        def mapper(mapping, labels, what):
+            if mapping is None:
+                return None
+            m = dict(mapping.items()) if isinstance(mapping, (pd.Series, Mapping)) else None
+            if m is None:
+                raise TableError(f"The {what} mapping must be a dict or a Series; got {type(mapping).__name__}.")
+            missing = [lab for lab in labels if lab not in m]
+            if missing:
+                raise LabelError(f"The {what} mapping has no entry for {fmt_labels(missing)}.")
+            return m
+
+        smap = mapper(sectors, self.sectors, "sectors")
+        rmap = mapper(regions, self.regions, "regions")
+
+        def new_nodes(idx: pd.MultiIndex) -> pd.MultiIndex:
+            r = idx.get_level_values(0)
+            s = idx.get_level_values(1)
+            r2 = r.map(rmap) if rmap else r
+            s2 = s.map(smap) if smap else s
+            return pd.MultiIndex.from_arrays([r2, s2], names=list(NODE_LEVELS))
+
+        def new_fd(idx: pd.MultiIndex) -> pd.MultiIndex:
+            r = idx.get_level_values(0)
+            r2 = r.map(rmap) if rmap else r
+            return pd.MultiIndex.from_arrays([r2, idx.get_level_values(1)], names=list(FD_LEVELS))
+
+        rows = new_nodes(self.nodes)
+        order = pd.unique(rows.to_flat_index())
+        order = pd.MultiIndex.from_tuples(list(order), names=list(NODE_LEVELS))
+        Z = self.Z.groupby(rows.to_flat_index(), sort=False).sum()
+        Z = Z.T.groupby(rows.to_flat_index(), sort=False).sum().T
+        Z.index = pd.MultiIndex.from_tuples(Z.index, names=list(NODE_LEVELS))
+        Z.columns = pd.MultiIndex.from_tuples(Z.columns, names=list(NODE_LEVELS))
+        Z = Z.loc[order, order]
+        Y = self.Y.groupby(rows.to_flat_index(), sort=False).sum()
+        Y.index = pd.MultiIndex.from_tuples(Y.index, names=list(NODE_LEVELS))
+        fd = new_fd(self.Y.columns)
+        fd_order = pd.MultiIndex.from_tuples(list(pd.unique(fd.to_flat_index())), names=list(FD_LEVELS))
+        Y = Y.T.groupby(fd.to_flat_index(), sort=False).sum().T
+        Y.columns = pd.MultiIndex.from_tuples(Y.columns, names=list(FD_LEVELS))
+        Y = Y.loc[order, fd_order]
+        V = self.V.T.groupby(rows.to_flat_index(), sort=False).sum().T
+        V.columns = pd.MultiIndex.from_tuples(V.columns, names=list(NODE_LEVELS))
+        V = V.loc[:, order]
+        x = self.x.groupby(rows.to_flat_index(), sort=False).sum()
+        x.index = pd.MultiIndex.from_tuples(x.index, names=list(NODE_LEVELS))
+        step = "aggregate(" + ", ".join(k for k, m in (("sectors", smap), ("regions", rmap)) if m) + ")"
+        return IOTable(Z, Y, V, x.loc[order], meta=self.meta.with_history(step),
+                       allow_negative=self.allow_negative, rtol=self.rtol)
+
+    def select(self, regions: list | None = None, sectors: list | None = None) -> "IOTable":
+        """A sub-table of the chosen regions and/or sectors, still balanced.
+
+        Purchases from excluded nodes become a value-added row
+        ``"inputs from excluded nodes"``; sales to excluded nodes become a
+        final-demand column ``(buyer region, "intermediate use by excluded nodes")``.
+        """
+        keep = np.ones(self.n, dtype=bool)
+        for level, wanted in (("region", regions), ("sector", sectors)):
+            if wanted is None:
+                continue
+            labels = self.nodes.get_level_values(level)
+            unknown = [w for w in wanted if w not in set(labels)]
+            if unknown:
+                raise LabelError(f"select: unknown {level}(s) {fmt_labels(unknown)}.")
+            keep &= labels.isin(wanted)
+        if not keep.any():
+            raise LabelError("select: the selection keeps no node.")
+        kept = self.nodes[keep]
+        Z = self.Z.loc[kept, kept]
+        out = self.Z.loc[kept, ~keep]
+        out_by_region = out.T.groupby(level="region").sum().T
+        extra = pd.DataFrame(
+            out_by_region.to_numpy(), index=kept,
+            columns=pd.MultiIndex.from_arrays(
+                [out_by_region.columns, ["intermediate use by excluded nodes"] * out_by_region.shape[1]],
+                names=list(FD_LEVELS)),
+        )
+        Y = pd.concat([self.Y.loc[kept], extra], axis=1) if extra.shape[1] else self.Y.loc[kept]
+        V = self.V.loc[:, kept].copy()
+        if (~keep).any():
+            V.loc["inputs from excluded nodes"] = self.Z.loc[~keep, kept].sum(axis=0)
+        return IOTable(Z, Y, V, self.x.loc[kept], meta=self.meta.with_history("select"),
+                       allow_negative=self.allow_negative, rtol=self.rtol)
+
+    def summary(self) -> dict[str, Any]:
+        """Dimensions, totals and balance diagnostics (used by ``valuechain info``)."""
+        xv = self.x.to_numpy()
+        row_gap = self.Z.to_numpy().sum(axis=1) + self.Y.to_numpy().sum(axis=1) - xv
+        col_gap = self.Z.to_numpy().sum(axis=0) + self.V.to_numpy().sum(axis=0) - xv
+        scale = np.maximum(np.abs(xv), 1e-300)
+        return {
+            "name": self.meta.name, "year": self.meta.year, "unit": self.meta.unit,
+            "source": self.meta.source, "prices": self.meta.prices,
+            "regions": len(self.regions), "sectors": len(self.sectors), "nodes": self.n,
+            "final_demand_columns": self.Y.shape[1], "value_added_rows": self.V.shape[0],
+            "total_output": float(xv.sum()), "total_final_demand": float(self.f.sum()),
+            "total_value_added": float(self.v.sum()),
+            "zero_output_nodes": len(self.zero_output),
+            "max_row_imbalance_rel": float(np.max(np.abs(row_gap) / scale, initial=0.0)),
+            "max_col_imbalance_rel": float(np.max(np.abs(col_gap) / scale, initial=0.0)),
+            "density_Z": float(np.count_nonzero(self.Z.to_numpy()) / max(self.n * self.n, 1)),
+        }
+
+    # ------------------------------------------------------------------ I/O
+    def to_parquet(self, path: str | Path) -> Path:
+        """Write the table (Z, Y, V, x, meta) to one parquet file, atomically."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from ._files import write_with
+
+        cols: dict[str, np.ndarray] = {}
+        n = self.n
+        nv = self.V.shape[0]
+        block = ["Z"] * n + ["V"] * nv
+        l0 = [str(r) for r in self.nodes.get_level_values(0)] + [str(c) for c in self.V.index]
+        l1 = [str(s) for s in self.nodes.get_level_values(1)] + [""] * nv
+        cols["_block"] = np.array(block, dtype=object)
+        cols["_l0"] = np.array(l0, dtype=object)
+        cols["_l1"] = np.array(l1, dtype=object)
+        zv = np.vstack([self.Z.to_numpy(), self.V.to_numpy()])
+        yv = np.vstack([self.Y.to_numpy(), np.zeros((nv, self.Y.shape[1]))])
+        for j in range(n):
+            cols[f"z{j}"] = zv[:, j]
+        for j in range(self.Y.shape[1]):
+            cols[f"y{j}"] = yv[:, j]
+        cols["_x"] = np.concatenate([self.x.to_numpy(), np.full(nv, np.nan)])
+        table = pa.table(cols)
+        layout = {
+            "nodes": [[str(a), str(b)] for a, b in self.nodes],
+            "fd": [[str(a), str(b)] for a, b in self.Y.columns],
+            "va": [str(c) for c in self.V.index],
+            "meta": self.meta.to_dict(),
+            "allow_negative": self.allow_negative,
+            "rtol": self.rtol,
+            "format": "valuechain-iotable-1",
+        }
+        table = table.replace_schema_metadata({b"valuechain": json.dumps(layout).encode()})
+        return write_with(path, lambda tmp: pq.write_table(table, tmp))
+
+    @classmethod
+    def read_parquet(cls, path: str | Path) -> "IOTable":
+        """Read a table written by :meth:`to_parquet`."""
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        if not path.exists():
+            raise ReadError(f"{path}: no such file.")
+        try:
+            pf = pq.read_table(path)
+        except Exception as exc:  # pyarrow raises several types
+            raise ReadError(f"{path}: not a readable parquet file ({exc}).") from exc
+        md = (pf.schema.metadata or {}).get(b"valuechain")
+        if md is None:
+            raise ReadError(f"{path}: parquet file has no valuechain table metadata; "
+                            "write it with IOTable.to_parquet or read it with datasets.read(format='generic').")
+        layout = json.loads(md)
+        nodes = pd.MultiIndex.from_tuples([tuple(t) for t in layout["nodes"]], names=list(NODE_LEVELS))
+        fd = pd.MultiIndex.from_tuples([tuple(t) for t in layout["fd"]], names=list(FD_LEVELS))
+        n = len(nodes)
+        nz = [f"z{j}" for j in range(n)]
+        ny = [f"y{j}" for j in range(len(fd))]
+        zmat = np.column_stack([pf.column(c).to_numpy() for c in nz]) if n else np.zeros((0, 0))
+        ymat = np.column_stack([pf.column(c).to_numpy() for c in ny]) if ny else np.zeros((zmat.shape[0], 0))
+        Z = pd.DataFrame(zmat[:n], index=nodes, columns=nodes)
+        Y = pd.DataFrame(ymat[:n], index=nodes, columns=fd)
+        V = pd.DataFrame(zmat[n:], index=pd.Index(layout["va"], name="component"), columns=nodes)
+        x = pd.Series(pf.column("_x").to_numpy()[:n], index=nodes)
+        return cls(Z, Y, V, x, meta=layout["meta"], allow_negative=layout["allow_negative"],
+                   rtol=layout["rtol"])
+
+    def to_pymrio(self):
+        """Convert to a ``pymrio.IOSystem`` (Z, Y, x and a ``factor_inputs`` extension with V)."""
+        import pymrio
+
+        io = pymrio.IOSystem(Z=self.Z.copy(), Y=self.Y.copy(), x=self.x.to_frame("indout"),
+                             name=self.meta.name or "valuechain", unit=None)
+        F = self.V.copy()
+        F.index.name = "inputtype"
+        io.factor_inputs = pymrio.Extension(name="Factor Inputs", F=F)
+        return io
+
+    @classmethod
+    def from_pymrio(cls, io: Any, *, meta: Mapping[str, Any] | None = None, **kwargs: Any) -> "IOTable":
+        """Build a table from a ``pymrio.IOSystem`` (uses its Z and Y; value added from
+        ``factor_inputs.F`` when its columns balance, else derived)."""
+        if getattr(io, "Z", None) is None or getattr(io, "Y", None) is None:
+            io = io.copy()
+            io.calc_system()
+        Z = io.Z.copy()
+        Y = io.Y.copy()
+        V = None
+        fi = getattr(io, "factor_inputs", None)
+        if fi is not None and getattr(fi, "F", None) is not None:
+            x = Z.sum(axis=1) + Y.sum(axis=1)
+            F = fi.F
+            if np.allclose(Z.sum(axis=0).to_numpy() + F.sum(axis=0).to_numpy(), x.to_numpy(), rtol=1e-6):
+                V = F.copy()
+        m = {"name": str(getattr(io, "name", "") or ""), "source": "pymrio"}
+        m.update(meta or {})
+        return cls(Z, Y, V, meta=m, **kwargs)
