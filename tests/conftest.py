@@ -63,3 +63,13 @@ def random_table(n_regions: int = 3, n_sectors: int = 4, seed: int = 0, n_fd: in
 @pytest.fixture
 def rand_table() -> vc.IOTable:
     return random_table()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print how many property-based / fuzz cases each counted test tried."""
+    from _props import COUNTS
+
+    if COUNTS:
+        terminalreporter.write_sep("-", f"property/fuzz cases tried: {sum(COUNTS.values())}")
+        for name, k in sorted(COUNTS.items()):
+            terminalreporter.write_line(f"{k:6d}  {name}")
