@@ -29,9 +29,16 @@ def _root(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
 ) -> None:
     """Value-chain network analysis of input-output and trade tables."""
+    import signal
+
     from . import _common
 
     _common.STATE["debug"] = debug
+
+    def _terminate(signum, frame):  # SIGTERM unwinds like Ctrl-C: temp files are removed
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _terminate)
 
 
 for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
