@@ -23,6 +23,7 @@ FORMATS: dict[str, str] = {
     "icio": "icio:read_icio",
     "wiod2013": "wiod:read_wiod2013",
     "wiod2016": "wiod:read_wiod2016",
+    "wiod2016_niot": "niot:read_wiod2016_niot",
     "figaro": "figaro:read_figaro",
     "exiobase3": "exiobase:read_exiobase3",
     "eora26": "eora:read_eora26",
@@ -45,7 +46,7 @@ def read(path, format: str = "parquet", **options: Any) -> IOTable:  # noqa: A00
     path : str or Path
         The file (or folder, for multi-file layouts).
     format : str
-        One of :data:`FORMATS`: ``icio``, ``wiod2013``, ``wiod2016``, ``figaro``,
+        One of :data:`FORMATS`: ``icio``, ``wiod2013``, ``wiod2016`` (world table), ``wiod2016_niot`` (national table), ``figaro``,
         ``exiobase3``, ``eora26``, ``oecd_national``, ``bea``, ``generic``, or
         ``parquet`` (valuechain's own format).
     **options

@@ -1,0 +1,490 @@
+"""Reconfiguration: how value chains changed between years, and where.
+
+``vc.compare(tables)`` takes two or more tables of the same classification
+(aggregate them to a common one first when needed) and returns a
+:class:`Comparison` with per-node changes, rank agreement, community alignment,
+edge changes, geography (regionalisation, reshoring, nearshoring, hub shifts) and
+a reconfiguration score.  With more than two tables it also returns a tidy
+panel of the per-year indicators and the consecutive-pair comparisons.
+
+Reconfiguration score (our definition, documented in METHODS.md 7)
+-----------------------------------------------------------------
+For a node i between years t0 and t1, with components in [0, 1]:
+
+* ``rank``      = |Δ percentile rank of PageRank|;
+* ``community`` = 1 - Jaccard(members of i's community in t0, members in t1);
+* ``sourcing``  = total-variation distance between i's input shares by supplier
+  region in t0 and t1, ``½ Σ_r |s_r(t1) - s_r(t0)|``.
+
+``score_i`` is their mean.  A region's score is the output-weighted mean of its
+nodes' scores.  The overall score is the mean of ``1 - NMI`` of the two
+partitions, the mean |Δ percentile rank| of the top-k nodes (of either year) and
+the output-weighted mean sourcing distance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._partitions import adjusted_rand, nmi
+from ._validation import check_int, check_number, fmt_labels
+from .errors import LabelError, ParameterError
+from .table import IOTable
+
+__all__ = ["compare", "Comparison", "year_indicators", "sourcing_shares"]
+
+
+# ---------------------------------------------------------------- per year
+def sourcing_shares(table: IOTable, blocs: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Each buyer node's intermediate inputs by supplier region (shares summing to 1).
+
+    Returns
+    -------
+    DataFrame indexed by buyer (region, sector), one column per supplier region.
+    Nodes that buy no intermediate inputs have all-zero rows.
+    """
+    by_region = table.Z.groupby(level="region", sort=False).sum().T  # buyers x supplier regions
+    tot = by_region.sum(axis=1).to_numpy()
+    inv = np.zeros_like(tot)
+    np.divide(1.0, tot, out=inv, where=tot > 0)
+    shares = by_region * inv[:, None]
+    shares.index = table.nodes
+    shares.columns.name = "supplier_region"
+    return shares
+
+
+def _bloc_of(regions: Sequence[str], blocs: Mapping[str, str] | None) -> dict[str, str]:
+    if blocs is None:
+        return {r: r for r in regions}
+    missing = [r for r in regions if r not in blocs]
+    if missing:
+        raise LabelError(f"compare: the blocs mapping has no entry for region(s) {fmt_labels(missing)}.")
+    return dict(blocs)
+
+
+def year_indicators(table: IOTable, *, blocs: Mapping[str, str] | None = None, alpha: float = 0.05,
+                    seed: int = 0, resolution: float = 1.0) -> dict[str, Any]:
+    """Per-node indicators of one table used by :func:`compare`.
+
+    Communities are detected (Leiden, directed modularity) on the full flow graph
+    without self-loops; edge changes are reported on the disparity-filter backbone.
+
+    Returns a dict with ``nodes`` (DataFrame: output, value_added, final_demand,
+    pagerank, upstreamness, foreign_input_share, domestic_input_share,
+    bloc_input_share, supplier_hhi, community), ``sourcing`` (see
+    :func:`sourcing_shares`), ``backbone`` (set of (source, target) label pairs) and
+    ``regions`` (foreign-input supply share and PageRank by region).
+    """
+    from . import network, position
+    from .graph import supply_graph
+
+    g = supply_graph(table, weight="flow")
+    bb = network.backbone(g, alpha=alpha)
+    pr = network.pagerank(g)
+    comm = network.communities(g, method="leiden", seed=seed, resolution=resolution)
+    src = sourcing_shares(table)
+    regions = table.nodes.get_level_values("region")
+    bloc = _bloc_of(list(table.regions), blocs)
+    buyer_bloc = np.array([bloc[r] for r in regions])
+    supplier_bloc = np.array([bloc[r] for r in src.columns])
+    own = src.to_numpy()[np.arange(table.n), src.columns.get_indexer(regions)]
+    same_bloc = (src.to_numpy() * (buyer_bloc[:, None] == supplier_bloc[None, :])).sum(axis=1)
+    has_inputs = src.to_numpy().sum(axis=1) > 0
+    nodes = pd.DataFrame(
+        {
+            "output": table.x.to_numpy(),
+            "value_added": table.v.to_numpy(),
+            "final_demand": table.f.to_numpy(),
+            "pagerank": pr.reindex(table.nodes).to_numpy(),
+            "upstreamness": position.upstreamness(table).to_numpy(),
+            "domestic_input_share": own,
+            "bloc_input_share": same_bloc,
+            "foreign_input_share": np.where(has_inputs, 1.0 - own, 0.0),
+            "supplier_hhi": (src.to_numpy() ** 2).sum(axis=1),
+            "community": comm.reindex(table.nodes).to_numpy(),
+        },
+        index=table.nodes,
+    )
+    zv = table.Z.to_numpy()
+    cross = regions.to_numpy()[:, None] != regions.to_numpy()[None, :]
+    supplied = pd.Series((zv * cross).sum(axis=1), index=table.nodes).groupby(level="region", sort=False).sum()
+    reg = pd.DataFrame({
+        "foreign_input_supply_share": supplied / max(supplied.sum(), 1e-300),
+        "pagerank": nodes["pagerank"].groupby(level="region", sort=False).sum(),
+        "output": nodes["output"].groupby(level="region", sort=False).sum(),
+    })
+    reg["pagerank_rank"] = reg["pagerank"].rank(ascending=False, method="min")
+    edges = bb.edges
+    return {"nodes": nodes, "sourcing": src, "regions": reg,
+            "backbone": set(zip(edges["source"], edges["target"])), "year": table.meta.year}
+
+
+# ---------------------------------------------------------------- result
+@dataclass(frozen=True)
+class Comparison:
+    """The result of :func:`compare`.
+
+    Attributes
+    ----------
+    years : list
+        The labels of the compared tables (years by default).
+    nodes : DataFrame
+        Per node (first vs last table): levels ``*_t0``, ``*_t1``, changes ``d_*``,
+        PageRank ranks, community ids, the score components and ``score``.
+    regions : DataFrame
+        Per region: output, foreign-input supply share, PageRank rank (both years),
+        regionalisation (same-bloc input share), reshoring (Δ domestic input share),
+        nearshoring (Δ same-bloc foreign input share) and ``score``.
+    ranks : DataFrame
+        Spearman and Kendall rank correlation between the years, per metric.
+    churn : DataFrame
+        Top-k entrants and leavers by PageRank.
+    communities : dict
+        ``nmi``, ``adjusted_rand``, ``events`` (DataFrame of continuations, births,
+        deaths, merges, splits), ``changed`` (nodes that changed community),
+        ``hubs`` (leading region of matched communities in both years).
+    edges_gained, edges_lost : DataFrame
+        Backbone links present only in the last / first year.
+    flow_changes : DataFrame
+        The largest absolute changes of intermediate flows.
+    score : float
+        Overall reconfiguration score (see module docstring).
+    panel : DataFrame or None
+        Tidy per-year indicators (year, region, sector, metric, value) for >2 tables.
+    timeline : DataFrame or None
+        Consecutive-pair summaries (for >2 tables).
+    """
+
+    years: list
+    nodes: pd.DataFrame
+    regions: pd.DataFrame
+    ranks: pd.DataFrame
+    churn: pd.DataFrame
+    communities: dict
+    edges_gained: pd.DataFrame
+    edges_lost: pd.DataFrame
+    flow_changes: pd.DataFrame
+    score: float
+    panel: pd.DataFrame | None = None
+    timeline: pd.DataFrame | None = None
+    params: dict = field(default_factory=dict)
+
+    def summary(self) -> pd.Series:
+        """Headline numbers of the comparison."""
+        ev = self.communities["events"]
+        counts = ev["event"].value_counts() if len(ev) else pd.Series(dtype=int)
+        s = pd.Series({
+            "from": self.years[0], "to": self.years[-1],
+            "reconfiguration_score": self.score,
+            "spearman_pagerank": self.ranks.loc["pagerank", "spearman"],
+            "kendall_pagerank": self.ranks.loc["pagerank", "kendall"],
+            "nmi_communities": self.communities["nmi"],
+            "adjusted_rand_communities": self.communities["adjusted_rand"],
+            "community_births": int(counts.get("birth", 0)), "community_deaths": int(counts.get("death", 0)),
+            "community_merges": int(counts.get("merge", 0)), "community_splits": int(counts.get("split", 0)),
+            "nodes_changing_community": len(self.communities["changed"]),
+            "backbone_links_gained": len(self.edges_gained), "backbone_links_lost": len(self.edges_lost),
+            "top_mover": str(self.nodes["score"].idxmax()),
+        }, name="comparison")
+        s.attrs = {"metric": "reconfiguration summary", **self.params}
+        return s
+
+    def movers(self, top: int = 10) -> pd.DataFrame:
+        """The *top* nodes by reconfiguration score."""
+        cols = ["score", "score_rank", "score_community", "score_sourcing", "d_output", "d_pagerank_pct",
+                "d_domestic_input_share", "community_t0", "community_t1"]
+        return self.nodes.sort_values("score", ascending=False)[cols].head(top)
+
+
+def _pct_rank(s: pd.Series) -> pd.Series:
+    return s.rank(pct=True, method="average")
+
+
+def _community_events(c0: pd.Series, c1: pd.Series, theta: float) -> pd.DataFrame:
+    """Match communities by overlap: continuation, birth, death, merge, split."""
+    ct = pd.crosstab(c0, c1)
+    size0 = ct.sum(axis=1).to_numpy()[:, None]
+    size1 = ct.sum(axis=0).to_numpy()[None, :]
+    inter = ct.to_numpy()
+    jac = inter / (size0 + size1 - inter)
+    frac0 = inter / size0  # share of t0 community going to each t1 community
+    frac1 = inter / size1  # share of t1 community coming from each t0 community
+    rows = []
+    for i, a in enumerate(ct.index):
+        targets = np.flatnonzero(frac0[i] >= theta)
+        if len(targets) >= 2:
+            rows.append({"event": "split", "t0": a, "t1": tuple(ct.columns[targets]), "jaccard": float(jac[i].max())})
+        elif jac[i].max() < theta and not (frac1[i] >= theta).any():
+            rows.append({"event": "death", "t0": a, "t1": None, "jaccard": float(jac[i].max())})
+    for j, b in enumerate(ct.columns):
+        sources = np.flatnonzero(frac1[:, j] >= theta)
+        if len(sources) >= 2:
+            rows.append({"event": "merge", "t0": tuple(ct.index[sources]), "t1": b, "jaccard": float(jac[:, j].max())})
+        elif jac[:, j].max() < theta and not (frac0[:, j] >= theta).any():
+            rows.append({"event": "birth", "t0": None, "t1": b, "jaccard": float(jac[:, j].max())})
+        else:
+            i = int(np.argmax(jac[:, j]))
+            if jac[i, j] >= theta and len(np.flatnonzero(frac0[i] >= theta)) < 2 and len(sources) < 2:
+                rows.append({"event": "continuation", "t0": ct.index[i], "t1": b, "jaccard": float(jac[i, j])})
+    return pd.DataFrame(rows, columns=["event", "t0", "t1", "jaccard"])
+
+
+def _leaders(ind: dict) -> pd.Series:
+    n = ind["nodes"]
+    out = n.groupby(["community", n.index.get_level_values("region")])["output"].sum()
+    return out.groupby(level=0).idxmax().map(lambda k: k[1]).rename("leading_region")
+
+
+def _pair(ind0: dict, ind1: dict, *, top_k: int, theta: float, n_flows: int, Z0: pd.DataFrame,
+          Z1: pd.DataFrame, blocs: Mapping[str, str] | None) -> dict[str, Any]:
+    n0, n1 = ind0["nodes"], ind1["nodes"]
+    if not n0.index.equals(n1.index):
+        missing = n0.index.symmetric_difference(n1.index)
+        raise LabelError(
+            "compare: the tables have different nodes; aggregate them to a common classification first "
+            f"(differing: {fmt_labels(missing)})."
+        )
+    nodes = pd.DataFrame(index=n0.index)
+    for col in ("output", "value_added", "pagerank", "upstreamness", "foreign_input_share",
+                "domestic_input_share", "bloc_input_share", "supplier_hhi"):
+        nodes[f"{col}_t0"] = n0[col]
+        nodes[f"{col}_t1"] = n1[col]
+        nodes[f"d_{col}"] = n1[col] - n0[col]
+    nodes["pagerank_rank_t0"] = n0["pagerank"].rank(ascending=False, method="min")
+    nodes["pagerank_rank_t1"] = n1["pagerank"].rank(ascending=False, method="min")
+    nodes["d_pagerank_rank"] = nodes["pagerank_rank_t1"] - nodes["pagerank_rank_t0"]
+    p0, p1 = _pct_rank(n0["pagerank"]), _pct_rank(n1["pagerank"])
+    nodes["d_pagerank_pct"] = p1 - p0
+    nodes["community_t0"] = n0["community"]
+    nodes["community_t1"] = n1["community"]
+
+    # community component: 1 - Jaccard of each node's community membership
+    c0, c1 = n0["community"].to_numpy(), n1["community"].to_numpy()
+    ct = pd.crosstab(c0, c1)
+    inter = ct.to_numpy()
+    s0 = inter.sum(axis=1)
+    s1 = inter.sum(axis=0)
+    i0 = ct.index.get_indexer(c0)
+    i1 = ct.columns.get_indexer(c1)
+    jac_node = inter[i0, i1] / (s0[i0] + s1[i1] - inter[i0, i1])
+    src0 = ind0["sourcing"]
+    src1 = ind1["sourcing"].reindex(columns=src0.columns.union(ind1["sourcing"].columns, sort=False), fill_value=0.0)
+    src0 = src0.reindex(columns=src1.columns, fill_value=0.0)
+    tvd = 0.5 * np.abs(src1.to_numpy() - src0.to_numpy()).sum(axis=1)
+    nodes["score_rank"] = np.abs(nodes["d_pagerank_pct"].to_numpy())
+    nodes["score_community"] = 1.0 - jac_node
+    nodes["score_sourcing"] = tvd
+    nodes["score"] = nodes[["score_rank", "score_community", "score_sourcing"]].mean(axis=1)
+
+    # ranks and churn
+    ranks = {}
+    for col in ("output", "value_added", "pagerank", "upstreamness", "foreign_input_share"):
+        a, b = n0[col].to_numpy(), n1[col].to_numpy()
+        if np.ptp(a) == 0 or np.ptp(b) == 0:  # undefined for a constant vector: NaN by rule
+            ranks[col] = {"spearman": np.nan, "kendall": np.nan}
+            continue
+        ranks[col] = {"spearman": float(stats.spearmanr(a, b).statistic),
+                      "kendall": float(stats.kendalltau(a, b).statistic)}
+    ranks = pd.DataFrame(ranks).T
+    top0 = set(n0["pagerank"].nlargest(top_k).index)
+    top1 = set(n1["pagerank"].nlargest(top_k).index)
+    churn = pd.DataFrame(
+        [{"node": k, "change": "entrant", "rank_t0": nodes.at[k, "pagerank_rank_t0"], "rank_t1": nodes.at[k, "pagerank_rank_t1"]}
+         for k in sorted(top1 - top0)]
+        + [{"node": k, "change": "leaver", "rank_t0": nodes.at[k, "pagerank_rank_t0"], "rank_t1": nodes.at[k, "pagerank_rank_t1"]}
+           for k in sorted(top0 - top1)],
+        columns=["node", "change", "rank_t0", "rank_t1"],
+    )
+    ranks.attrs = {"metric": "rank agreement", "top_k": top_k,
+                   "top_k_jaccard": len(top0 & top1) / max(len(top0 | top1), 1)}
+
+    # communities
+    events = _community_events(n0["community"], n1["community"], theta)
+    lead0, lead1 = _leaders(ind0), _leaders(ind1)
+    cont = events[events["event"] == "continuation"]
+    hubs = pd.DataFrame({"t0": cont["t0"].to_numpy(), "t1": cont["t1"].to_numpy(),
+                         "leading_region_t0": [lead0.get(a) for a in cont["t0"]],
+                         "leading_region_t1": [lead1.get(b) for b in cont["t1"]]})
+    hubs["shift"] = hubs["leading_region_t0"] != hubs["leading_region_t1"]
+    # a node changed community when at most half of the union of its two communities is shared
+    changed = nodes.index[nodes["score_community"].to_numpy() >= 0.5 - 1e-12]
+    comms = {"nmi": nmi(c0, c1), "adjusted_rand": adjusted_rand(c0, c1), "events": events,
+             "changed": changed, "hubs": hubs}
+
+    # edges
+    gained = sorted(ind1["backbone"] - ind0["backbone"])
+    lost = sorted(ind0["backbone"] - ind1["backbone"])
+    edges_gained = pd.DataFrame(gained, columns=["source", "target"])
+    edges_lost = pd.DataFrame(lost, columns=["source", "target"])
+    dz = Z1.to_numpy() - Z0.to_numpy()
+    k = min(n_flows, dz.size)
+    flat = np.argpartition(np.abs(dz).ravel(), -k)[-k:] if k else np.array([], dtype=int)
+    r, c = np.unravel_index(flat, dz.shape)
+    flow_changes = pd.DataFrame({"source": list(Z0.index[r]), "target": list(Z0.columns[c]),
+                                 "flow_t0": Z0.to_numpy()[r, c], "flow_t1": Z1.to_numpy()[r, c],
+                                 "change": dz[r, c]})
+    flow_changes = flow_changes.reindex(flow_changes["change"].abs().sort_values(ascending=False).index).reset_index(drop=True)
+
+    # geography
+    reg0, reg1 = ind0["regions"], ind1["regions"]
+    w0 = n0["output"]
+    regions = pd.DataFrame(index=reg0.index)
+    for col in ("output", "foreign_input_supply_share", "pagerank", "pagerank_rank"):
+        regions[f"{col}_t0"] = reg0[col]
+        regions[f"{col}_t1"] = reg1[col].reindex(reg0.index)
+    regions["d_foreign_input_supply_share"] = regions["foreign_input_supply_share_t1"] - regions["foreign_input_supply_share_t0"]
+    regions["d_pagerank_rank"] = regions["pagerank_rank_t1"] - regions["pagerank_rank_t0"]
+
+    def input_weighted(ind, col):
+        z_in = ind["_inputs"]
+        num = (ind["nodes"][col] * z_in).groupby(level="region", sort=False).sum()
+        den = z_in.groupby(level="region", sort=False).sum()
+        return num / den.where(den > 0)
+
+    for col, name in (("domestic_input_share", "domestic_input_share"), ("bloc_input_share", "regionalisation")):
+        regions[f"{name}_t0"] = input_weighted(ind0, col)
+        regions[f"{name}_t1"] = input_weighted(ind1, col)
+    regions["reshoring"] = regions["domestic_input_share_t1"] - regions["domestic_input_share_t0"]
+    near0 = regions["regionalisation_t0"] - regions["domestic_input_share_t0"]
+    near1 = regions["regionalisation_t1"] - regions["domestic_input_share_t1"]
+    regions["nearshoring"] = near1 - near0
+    wsum = (nodes["score"] * w0).groupby(level="region", sort=False).sum()
+    regions["score"] = wsum / w0.groupby(level="region", sort=False).sum().where(lambda s: s > 0)
+
+    # overall
+    top_nodes = list(top0 | top1)
+    overall = float(np.mean([
+        1.0 - comms["nmi"],
+        float(np.abs(nodes.loc[top_nodes, "d_pagerank_pct"]).mean()) if top_nodes else 0.0,
+        float((tvd * w0.to_numpy()).sum() / max(w0.sum(), 1e-300)),
+    ]))
+    return {"nodes": nodes, "regions": regions, "ranks": ranks, "churn": churn, "communities": comms,
+            "edges_gained": edges_gained, "edges_lost": edges_lost, "flow_changes": flow_changes,
+            "score": overall}
+
+
+def _deflate(table: IOTable, index) -> IOTable:
+    """Express a table in real terms: divide each supplier row (and value added) by a price index."""
+    if np.isscalar(index):
+        p = np.full(table.n, float(index))
+    else:
+        s = pd.Series(index)
+        missing = table.nodes.difference(s.index)
+        if len(missing):
+            raise LabelError(f"compare: the price index has no value for {fmt_labels(missing)}.")
+        p = s.reindex(table.nodes).to_numpy(dtype=float)
+    if (p <= 0).any() or not np.isfinite(p).all():
+        raise ParameterError("compare: price indices must be positive and finite.")
+    Z = table.Z / p[:, None]
+    Y = table.Y / p[:, None]
+    x = table.x / p
+    # value added re-derived in real terms (double deflation)
+    V = pd.DataFrame([x.to_numpy() - Z.to_numpy().sum(axis=0)], index=pd.Index(["value_added_real"], name="component"),
+                     columns=table.nodes)
+    return IOTable(Z, Y, V, x, meta=table.meta.with_history("deflated"), allow_negative=table.allow_negative,
+                   rtol=table.rtol)
+
+
+def compare(tables: Sequence[IOTable] | Mapping[Any, IOTable], *, blocs: Mapping[str, str] | None = None,
+            alpha: float = 0.05, top_k: int = 20, theta: float = 0.3, n_flows: int = 50, seed: int = 0,
+            resolution: float = 1.0, deflators: Mapping[Any, Any] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Comparison:
+    """Compare tables of two or more years: what changed, and where.
+
+    Parameters
+    ----------
+    tables : sequence or mapping of IOTable
+        Same nodes in every table.  A mapping's keys label the years; otherwise
+        each table's ``meta.year`` (or its position) is used.
+    blocs : mapping region -> bloc, optional
+        For regionalisation and nearshoring (default: each region its own bloc).
+    alpha : float, default 0.05
+        Disparity-filter significance of the backbone (communities, edge changes).
+    top_k : int, default 20
+        Size of the top-PageRank lists for churn and the overall score.
+    theta : float, default 0.3
+        Overlap share for matching communities (continuation, merge, split).
+    n_flows : int, default 50
+        Number of largest flow changes to report.
+    seed : int, default 0
+        Seed of the community detection.
+    deflators : mapping year -> price index (scalar or Series by node), optional
+        Express those years in real terms before comparing.
+    progress : callable(done, total), optional
+        Called after each year's indicators are computed.
+
+    Returns
+    -------
+    Comparison
+
+    Examples
+    --------
+    >>> t = vc.datasets.load("testmrio")
+    >>> c = vc.compare({2010: t, 2011: t})
+    >>> float(c.score)
+    0.0
+    """
+    from ._parallel import pmap
+
+    alpha = check_number(alpha, "alpha", "compare", low=0, high=1, closed="right")
+    top_k = check_int(top_k, "top_k", "compare", low=1)
+    theta = check_number(theta, "theta", "compare", low=0, high=1, closed="right")
+    if isinstance(tables, Mapping):
+        years = list(tables.keys())
+        tabs = list(tables.values())
+    else:
+        tabs = list(tables)
+        years = [t.meta.year if t.meta.year is not None else k for k, t in enumerate(tabs)]
+    if len(tabs) < 2:
+        raise ParameterError(f"The 'tables' parameter of compare must hold at least 2 tables. Got {len(tabs)} instead.")
+    for t in tabs:
+        if not isinstance(t, IOTable):
+            raise ParameterError(f"compare expects IOTable objects; got {type(t).__name__}.")
+    if deflators:
+        tabs = [_deflate(t, deflators[y]) if y in deflators else t for t, y in zip(tabs, years)]
+    first = tabs[0].nodes
+    for y, t in zip(years, tabs):
+        if not t.nodes.equals(first):
+            diff = t.nodes.symmetric_difference(first)
+            raise LabelError(
+                f"compare: table {y!r} has different nodes than table {years[0]!r}; aggregate them to a common "
+                f"classification first (differing: {fmt_labels(diff)})."
+            )
+    inds = pmap(_indicators_task, tabs, shared=({"blocs": blocs, "alpha": alpha, "seed": seed,
+                                                  "resolution": resolution},), progress=progress)
+    for ind, t in zip(inds, tabs):
+        ind["_inputs"] = pd.Series(t.Z.to_numpy().sum(axis=0), index=t.nodes)
+    kw = {"top_k": top_k, "theta": theta, "n_flows": n_flows, "blocs": blocs}
+    main = _pair(inds[0], inds[-1], Z0=tabs[0].Z, Z1=tabs[-1].Z, **kw)
+    panel = timeline = None
+    if len(tabs) > 2:
+        frames = []
+        for y, ind in zip(years, inds):
+            long = ind["nodes"].drop(columns=["community"]).stack().rename("value").reset_index()
+            long.columns = ["region", "sector", "metric", "value"]
+            long.insert(0, "year", y)
+            frames.append(long)
+        panel = pd.concat(frames, ignore_index=True)
+        rows = []
+        for k in range(len(tabs) - 1):
+            p = _pair(inds[k], inds[k + 1], Z0=tabs[k].Z, Z1=tabs[k + 1].Z, **kw)
+            rows.append({"from": years[k], "to": years[k + 1], "score": p["score"],
+                         "spearman_pagerank": p["ranks"].loc["pagerank", "spearman"],
+                         "nmi_communities": p["communities"]["nmi"],
+                         "top_mover": str(p["nodes"]["score"].idxmax())})
+        timeline = pd.DataFrame(rows)
+    params = {"alpha": alpha, "top_k": top_k, "theta": theta, "seed": seed, "resolution": resolution,
+              "blocs": "given" if blocs else "regions", "unit": tabs[0].meta.unit, "source": tabs[0].meta.source,
+              "deflated": sorted(map(str, deflators)) if deflators else []}
+    main["nodes"].attrs = {"metric": "reconfiguration by node", "from": years[0], "to": years[-1], **params}
+    main["regions"].attrs = {"metric": "reconfiguration by region", "from": years[0], "to": years[-1], **params}
+    return Comparison(years=years, panel=panel, timeline=timeline, params=params, **main)
+
+
+def _indicators_task(opts: dict, table: IOTable) -> dict:
+    return year_indicators(table, **opts)

@@ -1,0 +1,397 @@
+"""Shared parsing helpers for the published-table readers.
+
+Every reader funnels its file access through this module so that a malformed
+file always ends in a :class:`~valuechain.errors.ReadError` naming the file, the
+line/row and the column (with its label), never a raw pandas or numpy
+traceback.
+
+Main pieces
+-----------
+:func:`read_labelled_csv`
+    A dense "matrix" CSV (first column(s) = row labels, first line = column
+    labels, numbers elsewhere) parsed by pandas' C parser in row chunks copied
+    into one preallocated ``float64`` array, so the peak memory stays close to
+    one copy of the numbers (pyarrow's and a whole-file pandas read held 3-4
+    copies of a 3,420-wide table; numpy's loadtxt was twice as slow).
+    Empty cells are read as 0; ``NaN``/``inf`` and text in a number column are
+    errors.
+:func:`read_error`
+    Builds the standard message ``"<file>: line L (row 'R'), column C ('X'): what"``.
+:func:`check_unique`, :func:`split_code`
+    Small label checks shared by the layouts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Sequence
+
+import numpy as np
+
+from .._validation import fmt_labels
+from ..errors import ReadError
+
+__all__ = [
+    "Matrix",
+    "read_labelled_csv",
+    "read_error",
+    "where",
+    "check_unique",
+    "split_code",
+    "open_source",
+    "sniff_year",
+]
+
+
+@dataclass
+class Matrix:
+    """A labelled numeric matrix read from a text file.
+
+    ``values[i, j]`` is the number on data row *i* (file line ``first_line + i``)
+    and numeric column *j* (file column ``label_cols + j``, 0-based).
+    """
+
+    name: str
+    row_labels: list[str]
+    col_labels: list[str]
+    values: np.ndarray
+    corner: list[str]
+    first_line: int = 2
+
+    def line(self, i: int) -> int:
+        """1-based file line of data row *i*."""
+        return self.first_line + i
+
+
+def where(name: str, *, line: int | None = None, row: object = None, column: object = None,
+          col_index: int | None = None) -> str:
+    """Format the location part of a message: ``file: line 5 (row 'X'), column 7 ('Y')``."""
+    parts = []
+    if line is not None or row is not None:
+        p = f"line {line}" if line is not None else "row"
+        if row is not None:
+            p += f" (row {row!r})" if line is not None else f" {row!r}"
+        parts.append(p)
+    if col_index is not None or column is not None:
+        p = f"column {col_index + 1}" if col_index is not None else "column"
+        if column is not None:
+            p += f" ({column!r})" if col_index is not None else f" {column!r}"
+        parts.append(p)
+    return f"{name}: " + (", ".join(parts) + ": " if parts else "")
+
+
+def read_error(name: str, what: str, **loc: object) -> ReadError:
+    """A :class:`ReadError` with the standard location prefix (see :func:`where`)."""
+    return ReadError(where(name, **loc) + what)  # type: ignore[arg-type]
+
+
+def check_unique(labels: Sequence[object], name: str, axis: str, *, first_line: int | None = None) -> None:
+    """Raise ReadError when *labels* repeat; names the first duplicate and its positions."""
+    seen: dict[object, int] = {}
+    for i, lab in enumerate(labels):
+        if lab in seen:
+            if axis == "row":
+                loc = (f"lines {first_line + seen[lab]} and {first_line + i}" if first_line is not None
+                       else f"data rows {seen[lab] + 1} and {i + 1}")
+            else:
+                loc = f"columns {seen[lab] + 1} and {i + 1}"
+            raise ReadError(f"{name}: duplicated {axis} label {lab!r} ({loc}); each code must appear once.")
+        seen[lab] = i
+
+
+def split_code(label: str, name: str, *, sep: str = "_", what: str = "column",
+               index: int | None = None) -> tuple[str, str]:
+    """Split ``'AUS_A01_02'`` into ``('AUS', 'A01_02')`` at the first *sep*."""
+    head, s, tail = label.partition(sep)
+    if not s or not head or not tail:
+        raise read_error(name, f"label {label!r} is not of the form REGION{sep}CODE.",
+                         **({"col_index": index} if what == "column" else {}))
+    return head, tail
+
+
+def sniff_year(name: str) -> int | None:
+    """The last plausible 4-digit year (1950-2099) in a file name, if any."""
+    years = re.findall(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", name)
+    return int(years[-1]) if years else None
+
+
+def open_source(path: Path, member: str | None = None, *, suffixes: Iterable[str] = (".csv",),
+                year: int | None = None) -> tuple[IO[bytes], str]:
+    """Open *path* (or one member of a zip archive) as a binary stream.
+
+    Returns ``(stream, display_name)``.  For a zip without *member*, the only file
+    with one of *suffixes* is used (or the one whose name holds *year*).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(f"{path}: no such file.")
+    if path.is_dir():
+        raise ReadError(f"{path}: is a folder; pass the data file itself.")
+    if zipfile.is_zipfile(path):
+        zf = zipfile.ZipFile(path)
+        names = [n for n in zf.namelist() if not n.endswith("/")]
+        if member is None:
+            cands = [n for n in names if n.lower().endswith(tuple(suffixes))]
+            if year is not None and len(cands) > 1:
+                cands = [n for n in cands if sniff_year(Path(n).name) == year]
+            if len(cands) != 1:
+                raise ReadError(
+                    f"{path}: cannot choose the data file inside the archive (candidates: "
+                    f"{fmt_labels(cands) or 'none'}); pass member='...' (or year=...)."
+                )
+            member = cands[0]
+        elif member not in names:
+            raise ReadError(f"{path}: archive has no member {member!r}; it holds {fmt_labels(names)}.")
+        return zf.open(member), f"{path.name}!{member}"
+    return open(path, "rb"), path.name
+
+
+def _parse_header(first: bytes, sep: str) -> list[str]:
+    text = first.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    return [c.strip() for c in next(csv.reader([text], delimiter=sep))]
+
+
+#: cells per parsing chunk: bounds the parser's working memory (about 3 x 8 bytes per cell)
+CHUNK_CELLS = 3_500_000
+
+
+def _count_lines(stream: IO[bytes]) -> int:
+    n = 0
+    last = b""
+    while True:
+        buf = stream.read(1 << 24)
+        if not buf:
+            break
+        n += buf.count(b"\n")
+        last = buf
+    return n + (1 if last and not last.endswith(b"\n") else 0)
+
+
+def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header: bool = True,
+                      member: str | None = None, year: int | None = None,
+                      suffixes: Iterable[str] = (".csv",), name: str | None = None) -> Matrix:
+    """Read a dense labelled matrix CSV into a :class:`Matrix`.
+
+    The file is parsed by pandas' C parser in row chunks of about
+    :data:`CHUNK_CELLS` cells, each copied into one preallocated ``float64``
+    array: as fast as one ``pandas.read_csv`` call, with a peak memory of about
+    one copy of the numbers (plus one chunk).
+
+    Parameters
+    ----------
+    path : Path
+        A text file or a zip archive holding it.
+    sep : str
+        Field separator.
+    label_cols : int
+        Leading text columns (row labels; 0 for a bare numeric matrix); the rest
+        must be numbers.  Empty cells are read as 0.
+    header : bool
+        Whether the first line holds column labels.  Without one the columns are
+        labelled ``"0", "1", ...``.
+    member, year, suffixes
+        Choice of the file inside a zip archive (see :func:`open_source`).
+
+    Raises
+    ------
+    ReadError
+        Empty file, ragged/truncated line, text or NaN in a number column.
+    """
+    import pandas as pd
+
+    stream, disp = open_source(path, member, suffixes=suffixes, year=year)
+    disp = name or disp
+    with stream:
+        first = stream.readline()
+        nlines = (1 if first else 0) + _count_lines(stream)
+    if not first.strip():
+        raise ReadError(f"{disp}: the file is empty; expected {'a header line of column labels' if header else 'numbers'}.")
+    head = _parse_header(first, sep)
+    ncol = len(head)
+    if ncol <= label_cols:
+        raise ReadError(
+            f"{disp}: line 1 has {ncol} field(s) (separator {sep!r}); expected {label_cols} label column(s) "
+            "followed by numeric columns. Is this the right file and format?"
+        )
+    skip = 1 if header else 0
+    first_line = skip + 1
+    nmax = max(nlines - skip, 0)
+    values = np.empty((nmax, ncol - label_cols), order="F")
+    row_labels: list[str] = []
+    chunk = max(16, CHUNK_CELLS // ncol)
+
+    def explain(exc: Exception) -> ReadError | None:
+        return _explain(path, member, year, suffixes, disp, sep, label_cols, head, header, exc)
+
+    i = 0
+    stream, _ = open_source(path, member, suffixes=suffixes, year=year)
+    try:
+        with stream:
+            reader = pd.read_csv(stream, sep=sep, header=None, skiprows=skip, chunksize=chunk, engine="c",
+                                 na_filter=False, dtype={k: str for k in range(label_cols)},
+                                 skip_blank_lines=True, encoding="utf-8-sig", low_memory=False)
+            for ch in reader:
+                if ch.shape[1] != ncol:
+                    raise ValueError(f"chunk has {ch.shape[1]} columns, header {ncol}")
+                k = len(ch)
+                if i + k > nmax:
+                    raise ValueError("more rows than lines")
+                block = ch.iloc[:, label_cols:]
+                try:
+                    values[i:i + k] = block.to_numpy(dtype=np.float64)
+                except (ValueError, TypeError):
+                    values[i:i + k] = block.apply(pd.to_numeric, errors="raise").to_numpy(dtype=np.float64)
+                if label_cols == 1:
+                    row_labels.extend(str(v).strip() for v in ch.iloc[:, 0].tolist())
+                elif label_cols > 1:
+                    row_labels.extend(" | ".join(str(x).strip() for x in t)
+                                      for t in ch.iloc[:, :label_cols].itertuples(index=False))
+                i += k
+                del ch, block
+    except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        err = explain(exc)
+        if err is not None:
+            raise err from None
+        values = _read_with_empty_cells(path, member, year, suffixes, sep, label_cols, ncol, skip)
+        return _finish(disp, values, None, head, header, label_cols, first_line, path, member, year, suffixes, sep)
+    if i == 0:
+        raise ReadError(f"{disp}: no data rows{' after the header line' if header else ''}.")
+    if i < nmax:  # blank lines were skipped
+        values = np.asfortranarray(values[:i])
+    if not label_cols:
+        row_labels = [str(r) for r in range(i)]
+    return _finish(disp, values, row_labels, head, header, label_cols, first_line, path, member, year, suffixes,
+                   sep)
+
+
+def _finish(disp, values, row_labels, head, header, label_cols, first_line, path, member, year, suffixes,
+            sep) -> Matrix:
+    if row_labels is None:  # slow path: labels from a separate read
+        import pandas as pd
+
+        stream, _ = open_source(path, member, suffixes=suffixes, year=year)
+        with stream:
+            lab = pd.read_csv(stream, sep=sep, header=None, skiprows=first_line - 1, usecols=range(max(label_cols, 1)),
+                              dtype=str, keep_default_na=False)
+        row_labels = ([" | ".join(str(x).strip() for x in t) for t in lab.itertuples(index=False)]
+                      if label_cols else [str(r) for r in range(values.shape[0])])
+    finite = np.isfinite(values)
+    if not finite.all():
+        i, j = (int(v[0]) for v in np.nonzero(~finite))
+        err = _explain(path, member, year, suffixes, disp, sep, label_cols, head, header, ValueError("nan"))
+        if err is not None and "non-finite" not in str(err) and "could not be parsed" not in str(err):
+            raise err
+        raise read_error(disp, f"non-finite value {values[i, j]!r} in a number column.",
+                         line=first_line + i, row=row_labels[i] if label_cols else None,
+                         col_index=j + label_cols, column=head[j + label_cols] if header else None)
+    del finite
+    corner = head[:label_cols] if header else []
+    col_labels = head[label_cols:] if header else [str(k) for k in range(len(head) - label_cols)]
+    return Matrix(disp, row_labels, col_labels, values, corner, first_line)
+
+
+def _read_with_empty_cells(path, member, year, suffixes, sep, label_cols, ncol, skip) -> np.ndarray:
+    """Slow path for files with empty cells (read as 0)."""
+    import pandas as pd
+
+    stream, _ = open_source(path, member, suffixes=suffixes, year=year)
+    with stream:
+        df = pd.read_csv(stream, sep=sep, header=None, skiprows=skip, usecols=range(label_cols, ncol),
+                         skip_blank_lines=True)
+    return np.asfortranarray(df.apply(pd.to_numeric, errors="coerce").fillna(0.0).to_numpy(dtype=float))
+
+
+def _explain(path: Path, member: str | None, year: int | None, suffixes: Iterable[str], disp: str, sep: str,
+             label_cols: int, head: list[str], header: bool, exc: Exception) -> ReadError | None:
+    """Turn a parser error into a ReadError that names line, row and column.
+
+    Only runs on failure: re-scans the file with the csv module to find the place.
+    """
+    msg = str(exc)
+    ncol = len(head)
+    if isinstance(exc, UserWarning):
+        return ReadError(f"{disp}: no data rows{' after the header line' if header else ''}.")
+    stream, _ = open_source(path, member, suffixes=suffixes, year=year)
+    with stream:
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+        reader = csv.reader(text, delimiter=sep)
+        for lineno, fields in enumerate(reader, start=1):
+            if lineno == 1 and header:
+                continue
+            if not fields:
+                continue
+            label = " | ".join(f.strip() for f in fields[:label_cols])
+            if len(fields) != ncol:
+                kind = "truncated" if len(fields) < ncol else "too long"
+                return read_error(
+                    disp, f"line is {kind}: {len(fields)} field(s) where the header has {ncol}. "
+                          "The file may be cut off or use another separator.",
+                    line=lineno, row=label)
+            for j in range(label_cols, ncol):
+                cell = fields[j].strip()
+                if cell == "":
+                    continue
+                try:
+                    float(cell)
+                except ValueError:
+                    return read_error(
+                        disp, f"text value {cell!r} where a number is expected.",
+                        line=lineno, row=label, col_index=j, column=head[j] if header else None)
+    if isinstance(exc, UnicodeDecodeError):
+        return ReadError(f"{disp}: not a UTF-8 text file ({msg.splitlines()[0]}).")
+    if "could not convert string ''" in msg:
+        return None  # only empty cells: the caller reads them as 0
+    return ReadError(f"{disp}: could not be parsed as a {sep!r}-separated table ({msg.splitlines()[0]}).")
+
+
+def contiguous(idx: np.ndarray) -> slice | np.ndarray:
+    """A slice when *idx* is a run ``k, k+1, ...`` (so indexing makes a view), else *idx*."""
+    if len(idx) and idx[-1] - idx[0] == len(idx) - 1 and (len(idx) < 2 or np.all(np.diff(idx) == 1)):
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+    return idx
+
+
+def take(values: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``values[rows][:, cols]`` with views where the index runs are contiguous."""
+    r, c = contiguous(rows), contiguous(cols)
+    if isinstance(r, slice) and isinstance(c, slice):
+        return values[r, c]
+    if isinstance(r, slice):
+        return values[r][:, c]
+    if isinstance(c, slice):
+        return values[:, c][r]
+    return values[np.ix_(r, c)]
+
+
+def build_table(name: str, Z: np.ndarray, nodes, Y: np.ndarray, fd, V: np.ndarray | None = None, va=None,
+                x: np.ndarray | None = None, *, meta: dict, allow_negative: bool = False, rtol: float = 1e-3):
+    """Wrap arrays as labelled frames (no copy) and build an IOTable.
+
+    A table-level error (labels, negative flows, balance) keeps its type but its
+    message is prefixed with the file name.
+    """
+    import pandas as pd
+
+    from ..errors import TableError
+    from ..table import FD_LEVELS, NODE_LEVELS, IOTable
+
+    if not isinstance(nodes, pd.MultiIndex):
+        nodes = pd.MultiIndex.from_tuples(list(nodes), names=list(NODE_LEVELS))
+    if not isinstance(fd, pd.MultiIndex):
+        fd = pd.MultiIndex.from_tuples(list(fd), names=list(FD_LEVELS))
+    Zdf = pd.DataFrame(Z, index=nodes, columns=nodes, copy=False)
+    Ydf = pd.DataFrame(Y, index=nodes, columns=fd, copy=False)
+    Vdf = None
+    if V is not None and va is not None and len(va):
+        Vdf = pd.DataFrame(V, index=pd.Index(list(va), name="component"), columns=nodes, copy=False)
+    xs = None if x is None else pd.Series(x, index=nodes, copy=False)
+    try:
+        return IOTable(Zdf, Ydf, Vdf, xs, meta=meta, allow_negative=allow_negative, rtol=rtol)
+    except TableError as exc:
+        raise type(exc)(f"{name}: {exc}") from None
