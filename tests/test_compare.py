@@ -135,3 +135,19 @@ def test_wiod_1995_2011_china_rises():
     r = c.regions
     assert r.loc["CHN", "foreign_input_supply_share_t1"] > r.loc["CHN", "foreign_input_supply_share_t0"]
     assert r.loc["CHN", "pagerank_rank_t1"] < r.loc["CHN", "pagerank_rank_t0"]
+
+
+def test_brazil_2019_2021_offline():
+    a, b = vc.datasets.load("brazil", year=2019), vc.datasets.load("brazil", year=2021)
+    c = vc.compare([a, b])
+    assert len(c.nodes) == 68 and c.nodes["score"].between(0, 1).all()
+    # national table: imported inputs count as a foreign supplier, so sourcing shares add to 1
+    from valuechain.compare import sourcing_shares
+
+    src = sourcing_shares(a)
+    inputs = a.Z.sum(axis=0) + a.V.loc["imports"]
+    np.testing.assert_allclose(src.sum(axis=1), np.where(inputs > 0, 1.0, 0.0), atol=1e-12)
+    has = inputs > 0
+    dom = a.Z.sum(axis=0)[has] / inputs[has]
+    np.testing.assert_allclose(c.nodes["domestic_input_share_t0"][has.to_numpy()], dom, rtol=1e-12)
+    assert 0 < c.score < 1

@@ -43,18 +43,26 @@ __all__ = ["compare", "Comparison", "year_indicators", "sourcing_shares"]
 def sourcing_shares(table: IOTable, blocs: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Each buyer node's intermediate inputs by supplier region (shares summing to 1).
 
+    Rows of ``V`` whose name contains "import" (imported intermediate inputs in
+    national tables with domestic flows in ``Z``) count as one more supplier,
+    ``"imports"``, which is foreign to every region and bloc.
+
     Returns
     -------
     DataFrame indexed by buyer (region, sector), one column per supplier region.
     Nodes that buy no intermediate inputs have all-zero rows.
     """
     by_region = table.Z.groupby(level="region", sort=False).sum().T  # buyers x supplier regions
+    imports = [r for r in table.V.index if "import" in str(r).lower()]
+    if imports:  # national tables: imported intermediate inputs are a value-added-like row
+        by_region["imports"] = table.V.loc[imports].sum(axis=0).to_numpy()
     tot = by_region.sum(axis=1).to_numpy()
     inv = np.zeros_like(tot)
     np.divide(1.0, tot, out=inv, where=tot > 0)
     shares = by_region * inv[:, None]
     shares.index = table.nodes
     shares.columns.name = "supplier_region"
+    shares.attrs = {"metric": "input shares by supplier region", "inputs": tot}
     return shares
 
 
@@ -91,7 +99,7 @@ def year_indicators(table: IOTable, *, blocs: Mapping[str, str] | None = None, a
     regions = table.nodes.get_level_values("region")
     bloc = _bloc_of(list(table.regions), blocs)
     buyer_bloc = np.array([bloc[r] for r in regions])
-    supplier_bloc = np.array([bloc[r] for r in src.columns])
+    supplier_bloc = np.array([bloc.get(r, f"<{r}>") for r in src.columns])
     own = src.to_numpy()[np.arange(table.n), src.columns.get_indexer(regions)]
     same_bloc = (src.to_numpy() * (buyer_bloc[:, None] == supplier_bloc[None, :])).sum(axis=1)
     has_inputs = src.to_numpy().sum(axis=1) > 0
@@ -106,6 +114,7 @@ def year_indicators(table: IOTable, *, blocs: Mapping[str, str] | None = None, a
             "bloc_input_share": same_bloc,
             "foreign_input_share": np.where(has_inputs, 1.0 - own, 0.0),
             "supplier_hhi": (src.to_numpy() ** 2).sum(axis=1),
+            "intermediate_inputs": src.attrs["inputs"],
             "community": comm.reindex(table.nodes).to_numpy(),
         },
         index=table.nodes,
@@ -341,7 +350,7 @@ def _pair(ind0: dict, ind1: dict, *, top_k: int, theta: float, n_flows: int, Z0:
     regions["d_pagerank_rank"] = regions["pagerank_rank_t1"] - regions["pagerank_rank_t0"]
 
     def input_weighted(ind, col):
-        z_in = ind["_inputs"]
+        z_in = ind["nodes"]["intermediate_inputs"]
         num = (ind["nodes"][col] * z_in).groupby(level="region", sort=False).sum()
         den = z_in.groupby(level="region", sort=False).sum()
         return num / den.where(den > 0)
@@ -457,8 +466,6 @@ def compare(tables: Sequence[IOTable] | Mapping[Any, IOTable], *, blocs: Mapping
             )
     inds = pmap(_indicators_task, tabs, shared=({"blocs": blocs, "alpha": alpha, "seed": seed,
                                                   "resolution": resolution},), progress=progress)
-    for ind, t in zip(inds, tabs):
-        ind["_inputs"] = pd.Series(t.Z.to_numpy().sum(axis=0), index=t.nodes)
     kw = {"top_k": top_k, "theta": theta, "n_flows": n_flows, "blocs": blocs}
     main = _pair(inds[0], inds[-1], Z0=tabs[0].Z, Z1=tabs[-1].Z, **kw)
     panel = timeline = None
