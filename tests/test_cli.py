@@ -80,3 +80,18 @@ def test_demo(tmp_path):
     r = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo")])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "demo" / "position.csv").exists()
+
+
+def test_compare_command(tmp_path):
+    out = tmp_path / "movers.csv"
+    r = runner.invoke(app, ["compare", "-d", "brazil", "--years", "2019,2021", "--out", str(out), "--top", "5"])
+    assert r.exit_code == 0, r.output
+    assert "Biggest movers" in r.output and out.exists()
+
+
+def test_compare_bad_input():
+    r = runner.invoke(app, ["compare", "-d", "brazil", "--years", "2019"])
+    assert r.exit_code == 2
+    assert "at least 2 years" in r.output
+    r = runner.invoke(app, ["compare", "-d", "brazil", "--years", "2019,1850"])
+    assert r.exit_code == 2 and "1850" in r.output
