@@ -1,0 +1,82 @@
+"""``valuechain gvc``: value added in trade, KWW / Borin-Mancini decompositions, participation, TiVA."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from ._common import (DatasetOpt, FormatOpt, OutOpt, TableOpt, TopOpt, YearOpt, cli_errors, load_table,
+                      print_frame, write_output)
+
+
+class Measure(str, Enum):
+    kww = "kww"
+    bm = "bm"
+    participation = "participation"
+    tiva = "tiva"
+    vax = "vax"
+    length = "length"
+
+
+LevelOpt = Annotated[str, typer.Option("--level", "-l", help="kww/bm: country, sector, bilateral or bilateral_sector; participation: country or sector.")]
+ApproachOpt = Annotated[str, typer.Option("--approach", help="bm: source or sink.")]
+
+#: Column each table is ranked by (descending).
+_SORT = {"kww": "exports", "bm": "GVC_share", "participation": "forward", "tiva": "EXGR_FVASH",
+         "vax": "VAX_ratio", "length": "gvc_position"}
+
+#: Columns printed (the full result goes to --out).
+_SHOW = {
+    "kww": ["exports", "VAX", "DDC", "FVA_FIN", "FVA_INT", "FDC", "gvc_participation", "gvc_position"],
+    "bm": ["exports", "DVA", "DAVAX", "DDC", "FVA", "FDC", "GVC_share", "GVC_B_share", "GVC_F_share"],
+    "participation": ["va", "y", "forward", "forward_simple", "forward_complex", "backward",
+                      "backward_simple", "backward_complex"],
+    "tiva": ["EXGR", "EXGR_DVASH", "EXGR_FVASH", "DEXFVAPSH", "FFD_DVA", "BALVAFD"],
+    "vax": ["exports", "VAX", "VAX_ratio"],
+    "length": ["upstreamness", "downstreamness", "PLv_GVC", "PLy_GVC", "gvc_position"],
+}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def gvc(
+        measure: Measure = typer.Argument(Measure.bm, help="Which GVC measure."),
+        dataset: DatasetOpt = None,
+        table: TableOpt = None,
+        fmt: FormatOpt = "parquet",
+        year: YearOpt = None,
+        level: LevelOpt = "country",
+        approach: ApproachOpt = "source",
+        top: TopOpt = 20,
+        out: OutOpt = None,
+    ) -> None:
+        """GVC accounting of a multi-regional table, printed as a ranked table.
+
+        kww: Koopman-Wang-Wei 9 terms; bm: Borin-Mancini (exporter perspective) with GVC
+        participation; participation: Wang-Wei-Yu-Zhu production-based shares; tiva:
+        TiVA-style indicators; vax: value-added exports; length: production length and position.
+
+        Example: valuechain gvc bm --dataset testmrio --level bilateral
+        """
+        from .. import gvc as g
+
+        with cli_errors():
+            t = load_table(dataset, table, year, fmt)
+            m = measure.value
+            if m == "kww":
+                df = g.kww(t, level=level)
+            elif m == "bm":
+                df = g.borin_mancini(t, approach, level=level)
+            elif m == "participation":
+                df = g.participation(t, level=level)
+            elif m == "tiva":
+                df = g.tiva(t)
+            elif m == "vax":
+                df = g.vax(t, bilateral=level == "bilateral")
+            else:
+                df = g.production_length(t)
+            title = f"{m} — {t.meta.name} {t.meta.year or ''} [{df.attrs.get('method', '')}]".strip()
+            print_frame(df[_SHOW[m]], title=title, top=top, sort=_SORT[m])
+            write_output(df, out)
