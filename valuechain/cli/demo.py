@@ -1,13 +1,17 @@
-"""``valuechain demo``: the main analysis on the embedded default data."""
+"""``valuechain demo``: the main analysis on the embedded default data, ending with the HTML report."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ._common import cli_errors, console, default_dataset, print_frame
+
+#: Years compared by the demo when the dataset has them (the embedded default: brazil).
+DEMO_YEARS = (2019, 2021)
 
 
 def register(app: typer.Typer) -> None:
@@ -16,20 +20,25 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("valuechain-demo"),
         top: Annotated[int, typer.Option("--top", "-n", help="Rows to print.")] = 10,
     ) -> None:
-        """Run the main analysis on the embedded default data and write the results.
+        """Run the main analysis on the embedded default data and write the results and the HTML report.
 
         Example: valuechain demo --out valuechain-demo
         """
         from .. import datasets, position
         from .._files import write_with
+        from .report import write_report
 
         with cli_errors():
+            start = time.perf_counter()
             name = default_dataset()
-            t = datasets.load(name)
+            years = datasets.REGISTRY[name].years or ()
+            pair = DEMO_YEARS if all(y in years for y in DEMO_YEARS) else None
+            t = datasets.load(name, year=pair[0]) if pair else datasets.load(name)
+            t2 = datasets.load(name, year=pair[1]) if pair else None
             con = console()
             s = t.summary()
             con.print(f"[bold]{name}[/bold]: {s['regions']} regions x {s['sectors']} sectors = {s['nodes']} nodes, "
-                      f"year {s['year']}, unit {s['unit']}")
+                      f"year {s['year']}{' vs ' + str(t2.meta.year) if t2 is not None else ''}, unit {s['unit']}")
             df = position.multipliers(t)[["output", "value_added"]].add_suffix("_multiplier")
             df = df.join(position.linkages(t)[["backward", "forward_ghosh", "key_sector"]])
             df["upstreamness"] = position.upstreamness(t)
@@ -39,3 +48,6 @@ def register(app: typer.Typer) -> None:
             target = out / "position.csv"
             write_with(target, lambda p: df.to_csv(p))
             con.print(f"Results written to [bold]{target.resolve()}[/bold]")
+            report = write_report(t, t2, out / "report.html")
+            con.print(f"Report written to [bold]{report.resolve()}[/bold] "
+                      f"({time.perf_counter() - start:.0f} s); open it in a browser (works offline).")

@@ -1,0 +1,233 @@
+"""The HTML report: one self-contained file bundling tables, network views and figures.
+
+:func:`report` assembles :class:`Section` objects into one HTML document: tables
+are escaped HTML, figures are embedded as base64 ``data:`` URIs, network views are
+inline blocks sharing one inlined copy of vis-network, and the page states the data
+source, year(s), unit and method parameters.  Nothing is loaded from the network.
+
+:func:`dataset_report` builds the sections from whatever analyses are installed
+(IO position always; network, GVC, resilience and comparison when their modules
+are importable), so the report grows with the library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import pandas as pd
+
+from .._validation import check_choice, check_int
+from ..errors import ParameterError
+from . import _render
+
+__all__ = ["Section", "report", "dataset_report", "SECTION_KINDS"]
+
+#: What a section can hold, and the type of its ``content``.
+SECTION_KINDS = {
+    "text": "str (a paragraph; escaped)",
+    "table": "DataFrame or Series",
+    "figure": "bytes (PNG or SVG, see ``fmt``)",
+    "network": "dict from vc.views.network_data",
+    "comparison": "dict from vc.views.network.comparison_data",
+    "note": "str (shown as a muted remark, e.g. an analysis that is not available)",
+    "error": "str (an analysis that failed; shown in red)",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of a report.
+
+    Parameters
+    ----------
+    title : str
+        Heading (escaped).
+    kind : {"text", "table", "figure", "network", "comparison", "note", "error"}
+        See :data:`SECTION_KINDS` for what ``content`` holds.
+    content : object
+    caption : str, default ""
+        Text under the content (escaped).
+    fmt : {"png", "svg"}, default "png"
+        Image format of a figure.
+    level : {2, 3}, default 2
+        Heading level (2 = chapter, 3 = sub-section).
+    max_rows : int, default 25
+        Rows shown of a table (the caption says how many were left out).
+
+    Examples
+    --------
+    >>> s = vc.views.Section("Multipliers", "table", vc.position.multipliers(vc.datasets.load("miller_blair")))
+    >>> s.kind
+    'table'
+    """
+
+    title: str
+    kind: str
+    content: Any = None
+    caption: str = ""
+    fmt: str = "png"
+    level: int = 2
+    max_rows: int = 25
+
+    def __post_init__(self) -> None:
+        check_choice(self.kind, "kind", "Section", tuple(SECTION_KINDS))
+        check_choice(self.level, "level", "Section", (2, 3))
+        check_choice(self.fmt, "fmt", "Section", ("png", "svg"))
+        check_int(self.max_rows, "max_rows", "Section", low=1)
+
+
+def _table_ctx(obj: Any, max_rows: int) -> dict[str, Any]:
+    if isinstance(obj, pd.Series):
+        obj = obj.to_frame(obj.name if obj.name is not None else "value")
+    if not isinstance(obj, pd.DataFrame):
+        raise ParameterError(f"A 'table' section needs a DataFrame or Series; got {type(obj).__name__}.")
+    shown = obj.head(max_rows)
+    names = list(shown.index.names) if shown.index.nlevels > 1 else [shown.index.name]
+    has_index = not (shown.index.nlevels == 1 and isinstance(shown.index, pd.RangeIndex))
+    header = ([str(n) if n is not None else "" for n in names] if has_index else []) + [
+        _render.label_of(c) for c in shown.columns]
+    rows = []
+    for key, row in zip(shown.index, shown.itertuples(index=False, name=None)):
+        keys = (key if isinstance(key, tuple) else (key,)) if has_index else ()
+        cells = [{"text": str(k), "num": False} for k in keys]
+        for v in row:
+            is_num = isinstance(v, (int, float)) and not isinstance(v, bool) or hasattr(v, "dtype")
+            cells.append({"text": _render.fmt_number(v) if is_num else str(v), "num": is_num})
+        rows.append(cells)
+    return {"header": header, "rows": rows, "n_index": len(names) if has_index else 0,
+            "omitted": max(0, len(obj) - len(shown))}
+
+
+def _section_ctx(s: Section, k: int) -> dict[str, Any]:
+    from .figures import data_uri
+
+    ctx: dict[str, Any] = {"title": s.title, "kind": s.kind, "caption": s.caption, "level": s.level,
+                           "anchor": f"s{k}"}
+    if s.kind == "table":
+        ctx["table"] = _table_ctx(s.content, s.max_rows)
+    elif s.kind == "figure":
+        if not isinstance(s.content, (bytes, bytearray)):
+            raise ParameterError(f"A 'figure' section needs image bytes; got {type(s.content).__name__}.")
+        ctx["src"] = data_uri(bytes(s.content), s.fmt)
+    elif s.kind == "network":
+        from .network import _block
+
+        ctx["block"] = _block(s.content, "640px")
+    elif s.kind == "comparison":
+        ctx["comparison"] = s.content
+    else:
+        ctx["text"] = str(s.content if s.content is not None else "")
+    return ctx
+
+
+def report(*sections: Section, title: str = "valuechain report", meta: Any = None,
+           params: Mapping[str, Any] | None = None, subtitle: str = "") -> str:
+    """Assemble sections into one self-contained HTML report.
+
+    Parameters
+    ----------
+    *sections : Section
+    title : str, default "valuechain report"
+    meta : TableMeta or mapping, optional
+        Data source, year, unit, prices... shown at the top (a ``TableMeta`` or a
+        plain mapping; empty values are skipped).
+    params : mapping, optional
+        Method parameters shown in a table (e.g. backbone alpha, seed, caps).
+    subtitle : str, default ""
+
+    Returns
+    -------
+    str
+        An HTML document; figures are ``data:`` URIs and vis-network is inlined
+        (only when a network section is present), so it renders offline.
+
+    Examples
+    --------
+    >>> t = vc.datasets.load("miller_blair")
+    >>> html = vc.views.report(vc.views.Section("Multipliers", "table", vc.position.multipliers(t)),
+    ...                        meta=t.meta, params={"method": "Leontief"})
+    >>> "Miller" in html and "1.518" in html
+    True
+    """
+    for s in sections:
+        if not isinstance(s, Section):
+            raise ParameterError(f"report takes Section objects; got {type(s).__name__}.")
+    if meta is None:
+        meta_d: dict[str, Any] = {}
+    elif dataclasses.is_dataclass(meta):
+        meta_d = dataclasses.asdict(meta)
+    else:
+        meta_d = dict(meta)
+    meta_d.pop("history", None)
+    meta_shown = {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
+                  for k, v in meta_d.items() if v not in (None, "", (), [])}
+    ctxs = [_section_ctx(s, k) for k, s in enumerate(sections)]
+    needs_vis = any(s.kind in ("network", "comparison") for s in sections)
+    from .. import __version__
+
+    return _render.render(
+        "report.html", title=title, subtitle=subtitle, meta=meta_shown,
+        params={str(k): str(v) for k, v in (params or {}).items()}, sections=ctxs, needs_vis=needs_vis,
+        version=__version__, generated=_dt.date.today().isoformat(),
+    )
+
+
+def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: int = 120, max_edges: int = 300,
+                   alpha: float = 0.05, seed: int = 0, strict: bool = False,
+                   progress: Callable[[str, int, int], None] | None = None) -> str:
+    """The standard report of one table (or of two years of it).
+
+    Sections, each included when its analysis module is installed: data summary;
+    IO position (top nodes, upstreamness scatter); supply network (interactive view,
+    central nodes); GVC (value-added exports) for multi-region tables; resilience
+    (removal robustness curves); and, with ``table2``, the reconfiguration between
+    the years (summary, movers, side-by-side networks, rank changes, community flows).
+
+    Parameters
+    ----------
+    table : IOTable
+    table2 : IOTable, optional
+        A later year of the same table (same nodes).
+    top : int, default 15
+        Rows of the ranking tables.
+    max_nodes, max_edges : int, default 120, 300
+        Caps of the network views (see :func:`network_view`).
+    alpha : float, default 0.05
+        Backbone significance level of the network views and comparison.
+    seed : int, default 0
+        Seed of community detection and layouts.
+    strict : bool, default False
+        Re-raise an error of any analysis; otherwise the failed section says what
+        went wrong (and the rest of the report is still written).
+    progress : callable(step, done, total), optional
+        Called before each section is computed.
+
+    Returns
+    -------
+    str
+        The HTML report.
+
+    Examples
+    --------
+    >>> html = vc.views.dataset_report(vc.datasets.load("testmrio"), strict=True)
+    >>> "M.EUR" in html and "2010" in html
+    True
+    """
+    from . import _sections
+
+    top = check_int(top, "top", "dataset_report", low=1)
+    opts = {"top": top, "max_nodes": max_nodes, "max_edges": max_edges, "alpha": alpha, "seed": seed}
+    sections, params = _sections.build(table, table2, opts, strict=strict, progress=progress)
+    meta = dataclasses.asdict(table.meta)
+    if table2 is not None:
+        meta["year"] = f"{table.meta.year} and {table2.meta.year}"
+    s = table.summary()
+    plural = "region" if s["regions"] == 1 else "regions"
+    meta["nodes"] = f"{s['nodes']} ({s['regions']} {plural} x {s['sectors']} sectors)"
+    name = table.meta.name or "table"
+    years = f"{table.meta.year}" + (f" vs {table2.meta.year}" if table2 is not None else "")
+    return report(*sections, title=f"{name} {years}".strip(), meta=meta, params=params,
+                  subtitle="Value-chain analysis report")
