@@ -1,0 +1,625 @@
+"""Economic complexity and relatedness on a location x activity matrix.
+
+From export values (a :class:`~valuechain.TradeTable` or any location x activity
+value matrix such as regional employment) this module computes, in one pass of
+dense matrix products:
+
+* Balassa's revealed comparative advantage ``RCA_cp = (X_cp / X_c) / (X_p / X)``
+  (or per-capita ``RpcA``), and the presence matrix ``M_cp = 1[RCA_cp >= threshold]``;
+* diversity ``k_c = Σ_p M_cp`` and ubiquity ``k_p = Σ_c M_cp``;
+* the Economic and Product Complexity Indices (Hidalgo & Hausmann 2009) by the
+  eigenvector of the second-largest eigenvalue of
+  ``M̃_pp' = Σ_c M_cp M_cp' / (k_c k_p)`` or by the method of reflections;
+* fitness and product complexity (Tacchella et al. 2012);
+* proximity ``φ_pp' = Σ_c M_cp M_cp' / max(k_p, k_p')`` (Hidalgo et al. 2007);
+* density ``ω_cp = Σ_p' M_cp' φ_pp' / Σ_p' φ_pp'`` and distance ``1 - ω_cp``;
+* complexity outlook index COI and complexity outlook gain COG;
+* the product space graph (maximum spanning tree plus the strongest links).
+
+Conventions follow the Atlas of Economic Complexity as implemented in the
+``ecomplexity`` package (py-ecomplexity, itself checked against the Stata
+command), which our tests use as the oracle:
+
+* the raw PCI vector is the unit-norm eigenvector; the raw ECI is
+  ``k_c = Σ_p M_cp PCI_p / k_c``; both are signed so that ECI correlates
+  positively with diversity;
+* ``ECI = (k_c - mean(k_c)) / sd(k_c)`` and PCI is put on the same scale,
+  ``PCI = (PCI_raw - mean(k_c)) / sd(k_c)`` (population standard deviations);
+* COI is computed from the raw PCI and then z-scored; COG is computed from the
+  raw PCI and divided by ``sd(k_c)``.
+
+Zero rows and columns: locations with zero total value and activities nobody
+produces carry no information (their RCA is 0/0); they are dropped before the
+computation and listed in :attr:`Complexity.dropped`, as are locations with zero
+diversity and activities with zero ubiquity at the chosen threshold (RCA is then
+computed with them, everything else without them; py-ecomplexity returns NaN for
+every ECI in that case).  Missing values (NaN) are
+read as zero; negative or infinite values are refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .._validation import check_choice, check_int, check_number, fmt_labels
+from ..errors import ConvergenceError, LabelError, ParameterError, TableError
+
+__all__ = [
+    "Complexity",
+    "complexity",
+    "rca",
+    "product_space",
+    "value_matrix",
+]
+
+LOC = "location"
+ACT = "activity"
+
+
+# ----------------------------------------------------------------- input handling
+def value_matrix(exports: Any, *, year: int | None = None, func: str = "complexity") -> pd.DataFrame:
+    """A location x activity value matrix (float, NaN read as 0) from the accepted inputs.
+
+    Accepted: a wide DataFrame (locations as rows, activities as columns); a Series
+    with a two-level (location, activity) MultiIndex; a long DataFrame with exactly
+    three columns (location, activity, value); or a TradeTable (anything with a
+    ``matrix`` method), read with ``matrix("exporter", "product", year=year)``.
+
+    Examples
+    --------
+    >>> s = pd.Series([1.0, 2.0, 3.0], index=pd.MultiIndex.from_tuples([("a", "x"), ("a", "y"), ("b", "x")]))
+    >>> from valuechain.clusters.complexity import value_matrix
+    >>> value_matrix(s).values.tolist()
+    [[1.0, 2.0], [3.0, 0.0]]
+    """
+    if hasattr(exports, "matrix") and not isinstance(exports, (pd.DataFrame, pd.Series)):
+        years = list(getattr(exports, "years", []) or [])
+        if year is None and len(years) > 1:
+            raise ParameterError(
+                f"The 'year' parameter of {func} is required: the trade table holds {len(years)} years "
+                f"({fmt_labels(years)})."
+            )
+        if year is None and len(years) == 1:
+            year = years[0]
+        mat = exports.matrix("exporter", "product", year=year)
+    elif isinstance(exports, pd.Series):
+        if not isinstance(exports.index, pd.MultiIndex) or exports.index.nlevels != 2:
+            raise LabelError(
+                f"{func}: a Series input needs a two-level (location, activity) MultiIndex; "
+                f"got {exports.index.nlevels} level(s)."
+            )
+        s = pd.to_numeric(exports, errors="coerce")
+        mat = s.groupby(level=[0, 1], sort=False).sum().unstack(fill_value=0.0)
+    elif isinstance(exports, pd.DataFrame):
+        mat = exports
+        num = mat.select_dtypes(include="number").shape[1]
+        if mat.shape[1] == 3 and num == 1 and pd.api.types.is_numeric_dtype(mat.iloc[:, 2]):
+            loc, act, val = mat.columns
+            mat = mat.pivot_table(index=loc, columns=act, values=val, aggfunc="sum", fill_value=0.0)
+        elif num != mat.shape[1]:
+            bad = [c for c in mat.columns if not pd.api.types.is_numeric_dtype(mat[c])]
+            raise TableError(
+                f"{func}: the location x activity matrix must be numeric; non-numeric column(s) "
+                f"{fmt_labels(bad)}. Give locations as the index (or a long frame with 3 columns)."
+            )
+    else:
+        raise ParameterError(
+            f"The 'exports' parameter of {func} must be a DataFrame, a (location, activity) Series or a "
+            f"TradeTable. Got {type(exports).__name__} instead."
+        )
+    mat = mat.astype(float)
+    for what, idx in (("locations", mat.index), ("activities", mat.columns)):
+        dup = idx[idx.duplicated()]
+        if len(dup):
+            raise LabelError(f"{func}: duplicated {what}: {fmt_labels(dup.unique())}.")
+    arr = mat.to_numpy()
+    if np.isinf(arr).any() or (arr < 0).any():
+        bad = np.argwhere(np.isinf(arr) | (arr < 0))[0]
+        raise TableError(
+            f"{func}: values must be finite and non-negative; found {arr[bad[0], bad[1]]!r} for location "
+            f"{mat.index[bad[0]]!r}, activity {mat.columns[bad[1]]!r}."
+        )
+    if np.isnan(arr).any():
+        mat = mat.fillna(0.0)
+    mat.index = mat.index.rename(LOC)
+    mat.columns = mat.columns.rename(ACT)
+    return mat
+
+
+def _rca(X: np.ndarray) -> np.ndarray:
+    """Balassa RCA of a matrix without zero rows or columns."""
+    row = X.sum(axis=1)
+    col = X.sum(axis=0)
+    return (X / row[:, None]) * (col.sum() / col)[None, :]
+
+
+def rca(exports: Any, *, year: int | None = None) -> pd.DataFrame:
+    """Balassa's revealed comparative advantage ``RCA_cp = (X_cp/X_c) / (X_p/X)``.
+
+    Rows (locations) or columns (activities) with zero total get RCA 0.
+
+    Returns
+    -------
+    DataFrame location x activity.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame([[10.0, 0.0], [5.0, 5.0]], index=["a", "b"], columns=["x", "y"])
+    >>> vc.clusters.rca(X).round(3).values.tolist()
+    [[1.333, 0.0], [0.667, 2.0]]
+    """
+    mat = value_matrix(exports, year=year, func="rca")
+    X = mat.to_numpy()
+    row = X.sum(axis=1)
+    col = X.sum(axis=0)
+    tot = X.sum()
+    num = np.zeros_like(X)
+    np.divide(X, row[:, None], out=num, where=row[:, None] > 0)
+    share = np.zeros_like(col)
+    np.divide(col, tot if tot > 0 else 1.0, out=share)
+    out = np.zeros_like(X)
+    np.divide(num, share[None, :], out=out, where=share[None, :] > 0)
+    df = pd.DataFrame(out, index=mat.index, columns=mat.columns)
+    df.attrs = {"metric": "rca", "unit": "ratio", "year": year, "method": "balassa"}
+    return df
+
+
+# ----------------------------------------------------------------------- result
+@dataclass(frozen=True, eq=False)
+class Complexity:
+    """Result of :func:`complexity`.
+
+    Attributes
+    ----------
+    locations : DataFrame
+        Index ``location``; columns ``value`` (total), ``diversity``, ``eci``, ``coi``, ``fitness``.
+    activities : DataFrame
+        Index ``activity``; columns ``value`` (total), ``ubiquity``, ``pci``, ``fc_complexity``.
+    rca, mcp, density, cog : DataFrame
+        Location x activity matrices (``rca`` holds RpcA when ``presence="rpop"``).
+    proximity : DataFrame
+        Activity x activity proximity ``φ``.
+    dropped : dict
+        ``{"locations": Index, "activities": Index}`` left out for zero totals.
+    attrs : dict
+        Metadata (metric, method, presence, threshold, proximity, year, source).
+    """
+
+    locations: pd.DataFrame
+    activities: pd.DataFrame
+    rca: pd.DataFrame
+    mcp: pd.DataFrame
+    density: pd.DataFrame
+    cog: pd.DataFrame
+    proximity: pd.DataFrame
+    dropped: Mapping[str, pd.Index] = field(default_factory=dict)
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        """Long table indexed by (location, activity): rca, mcp, density, distance, cog."""
+        idx = pd.MultiIndex.from_product([self.rca.index, self.rca.columns], names=[LOC, ACT])
+        dens = self.density.to_numpy().ravel()
+        df = pd.DataFrame(
+            {
+                "rca": self.rca.to_numpy().ravel(),
+                "mcp": self.mcp.to_numpy().ravel(),
+                "density": dens,
+                "distance": 1.0 - dens,
+                "cog": self.cog.to_numpy().ravel(),
+            },
+            index=idx,
+            copy=False,
+        )
+        df.attrs = dict(self.attrs, metric="complexity_pairs")
+        return df
+
+    @property
+    def distance(self) -> pd.DataFrame:
+        """Distance ``1 - density`` (location x activity)."""
+        return 1.0 - self.density
+
+    def product_space(self, *, min_proximity: float = 0.55) -> pd.DataFrame:
+        """The product-space edge list; see :func:`product_space`."""
+        return product_space(self.proximity, min_proximity=min_proximity)
+
+    def adjacent_possible(self, location: Any, **kwargs: Any) -> pd.DataFrame:
+        """Ranked candidate activities of *location*; see :func:`valuechain.clusters.adjacent_possible`."""
+        from .adjacent import adjacent_possible
+
+        return adjacent_possible(self, location, **kwargs)
+
+    def __repr__(self) -> str:
+        return (
+            f"Complexity({len(self.locations)} locations x {len(self.activities)} activities, "
+            f"method={self.attrs.get('method')!r}, presence={self.attrs.get('presence')!r})"
+        )
+
+
+# -------------------------------------------------------------------- algebra
+def _second_eigenvector(M: np.ndarray, kc: np.ndarray, kp: np.ndarray) -> np.ndarray:
+    """Unit-norm eigenvector of ``diag(1/kp) M' diag(1/kc) M`` for its second-largest eigenvalue.
+
+    The matrix is similar to the symmetric PSD ``S = A'A`` with
+    ``A = diag(kc^-1/2) M diag(kp^-1/2)``; the non-zero spectrum of ``A'A`` is that of
+    ``AA'``, so the smaller of the two Gram matrices is decomposed with ``eigh``.
+    """
+    A = M * (1.0 / np.sqrt(kc))[:, None] * (1.0 / np.sqrt(kp))[None, :]
+    n_c, n_p = A.shape
+    if n_c < n_p:
+        w, U = np.linalg.eigh(A @ A.T)
+        lam, u = w[-2], U[:, -2]
+        if lam <= 0:
+            raise ConvergenceError("ECI is undefined: the presence matrix has rank 1 (all locations alike).")
+        v = (A.T @ u) / np.sqrt(lam)
+    else:
+        w, V = np.linalg.eigh(A.T @ A)
+        v = V[:, -2]
+        if w[-2] <= 0:
+            raise ConvergenceError("ECI is undefined: the presence matrix has rank 1 (all locations alike).")
+    vec = v / np.sqrt(kp)
+    return vec / np.linalg.norm(vec)
+
+
+def _reflections(M: np.ndarray, kc: np.ndarray, kp: np.ndarray, iterations: int) -> tuple[np.ndarray, np.ndarray]:
+    """Method of reflections; every step is z-scored (an exact affine rescaling, kept for stability).
+
+    Returns ``k_c,N`` for the last even N < iterations and ``k_p,N+1``.
+    """
+    Mc = M / kc[:, None]
+    Mp = (M / kp[None, :]).T
+    c, p = kc.astype(float), kp.astype(float)
+    last_c, last_p = c, p
+    for n in range(1, iterations):
+        c, p = Mc @ p, Mp @ c
+        c = _z(c)
+        p = _z(p)
+        if n % 2 == 0:
+            last_c = c
+        else:
+            last_p = p
+    return last_c, last_p
+
+
+def _corr(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson correlation; 0 when either vector is constant (then the sign is left as found)."""
+    a = a - a.mean()
+    b = b - b.mean()
+    den = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / den) if den > 0 else 0.0
+
+
+def _z(v: np.ndarray) -> np.ndarray:
+    sd = v.std()
+    if sd == 0:
+        raise ConvergenceError("ECI is undefined: the complexity vector is constant (all locations alike).")
+    return (v - v.mean()) / sd
+
+
+def _fitness(M: np.ndarray, iterations: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fitness-complexity map (Tacchella et al. 2012), both vectors normalised to mean 1 each step."""
+    F = np.ones(M.shape[0])
+    Q = np.ones(M.shape[1])
+    for _ in range(1, iterations):
+        F_new = M @ Q
+        F_new /= F_new.mean()
+        Q_new = 1.0 / (M.T @ (1.0 / F))
+        Q_new /= Q_new.mean()
+        F, Q = F_new, Q_new
+    return F, Q
+
+
+def _proximity(M: np.ndarray, kp: np.ndarray, kind: str, R: np.ndarray) -> np.ndarray:
+    if kind == "continuous":
+        return (1.0 + np.corrcoef(R.T)) / 2.0
+    # co-occurrence counts are small integers: exact in float32, twice as fast (syrk)
+    M32 = M.astype(np.float32)
+    C = M32.T @ M32
+    del M32
+    n = C.shape[0]
+    phi = np.empty((n, n))
+    step = max(1, 2_000_000 // max(n, 1))
+    for i in range(0, n, step):
+        b = slice(i, i + step)
+        if kind == "discrete":
+            np.divide(C[b], np.maximum(kp[b, None], kp[None, :]), out=phi[b])
+        else:  # asymmetric: φ_pq = P(M_q = 1 | M_p = 1) = C_pq / k_p
+            np.divide(C[b], kp[b, None], out=phi[b])
+    return phi
+
+
+# ------------------------------------------------------------------ main entry
+def complexity(
+    exports: Any,
+    *,
+    year: int | None = None,
+    presence: str = "rca",
+    threshold: float = 1.0,
+    population: pd.Series | None = None,
+    method: str = "eigenvector",
+    proximity: str | pd.DataFrame = "discrete",
+    iterations: int = 20,
+    fitness_iterations: int = 20,
+) -> Complexity:
+    """Economic complexity, relatedness and outlook of every location and activity.
+
+    ``M_cp = 1[RCA_cp >= threshold]``; ECI/PCI from the second eigenvector of
+    ``M̃ = diag(1/k_p) M' diag(1/k_c) M`` (or reflections); proximity
+    ``φ = M'M / max(k_p, k_p')``; density ``ω = M φ' / (φ 1)``;
+    ``COI_c = Σ_p ω_cp (1 - M_cp) PCI_p`` (z-scored);
+    ``COG_cp = (1 - M_cp) Σ_p' (1 - M_cp') φ_p'p PCI_p' / Σ_p'' φ_p'p''`` (÷ sd of raw ECI).
+
+    Parameters
+    ----------
+    exports : DataFrame, Series or TradeTable
+        Location x activity values (exports, employment...), see :func:`value_matrix`.
+    year : int, optional
+        Year to take from a multi-year TradeTable.
+    presence : {"rca", "rpop", "manual"}, default "rca"
+        ``rca``: Balassa RCA; ``rpop``: per-capita RpcA ``(X_cp / pop_c) / (X_p / Σ pop)``
+        (needs *population*); ``manual``: *exports* already is the 0/1 presence matrix.
+    threshold : float, default 1.0
+        RCA (or RpcA) at or above which an activity is present.
+    population : Series, optional
+        Population by location, for ``presence="rpop"``.
+    method : {"eigenvector", "reflections"}, default "eigenvector"
+        How ECI/PCI are computed.  Reflections report ``k_c,N`` (last even N) and
+        ``k_p,N+1``, z-scored, with ``N < iterations``.
+    proximity : {"discrete", "asymmetric", "continuous"} or DataFrame, default "discrete"
+        Co-occurrence proximity (symmetric minimum of conditional probabilities), its
+        asymmetric form ``P(M_q | M_p)``, the RCA correlation ``(1 + corr) / 2`` (density
+        then weights RCA instead of M), or a user-supplied activity x activity
+        relatedness (e.g. IO or skill relatedness; NaN read as 0, diagonal as 1).
+    iterations : int, default 20
+        Number of reflections.
+    fitness_iterations : int, default 20
+        Iterations of the fitness-complexity map.
+
+    Returns
+    -------
+    Complexity
+        With ``.locations`` (diversity, eci, coi, fitness), ``.activities`` (ubiquity,
+        pci, fc_complexity), ``.pairs`` (rca, mcp, density, distance, cog), ``.proximity``.
+
+    Raises
+    ------
+    ParameterError
+        Bad option.  ``TableError``/``LabelError``: bad values or labels.
+    ConvergenceError
+        ECI undefined (all locations alike).
+
+    Examples
+    --------
+    >>> M = pd.DataFrame([[1, 1, 1, 1, 0], [1, 1, 1, 0, 0], [1, 1, 0, 0, 1], [1, 0, 0, 0, 1]],
+    ...                  index=list("ABCD"), columns=list("vwxyz"))
+    >>> r = vc.clusters.complexity(M, presence="manual")
+    >>> r.locations[["diversity", "eci"]].round(3).values.tolist()
+    [[4.0, 1.15], [3.0, 0.775], [3.0, -0.63], [2.0, -1.296]]
+    >>> r.activities["pci"].round(3).tolist()
+    [-0.242, 0.703, 1.865, 2.275, -2.35]
+
+    References
+    ----------
+    Hidalgo & Hausmann (2009) PNAS 106(26):10570; Hidalgo, Klinger, Barabási & Hausmann
+    (2007) Science 317:482; Hausmann, Hidalgo et al. (2014) *The Atlas of Economic
+    Complexity*; Tacchella et al. (2012) Sci. Rep. 2:723.
+    """
+    func = "complexity"
+    check_choice(presence, "presence", func, ("rca", "rpop", "manual"))
+    check_choice(method, "method", func, ("eigenvector", "reflections"))
+    threshold = check_number(threshold, "threshold", func, low=0, closed="neither")
+    iterations = check_int(iterations, "iterations", func, low=2)
+    fitness_iterations = check_int(fitness_iterations, "fitness_iterations", func, low=2)
+    custom_prox: pd.DataFrame | None = None
+    if isinstance(proximity, pd.DataFrame):
+        custom_prox, prox_kind = proximity, "custom"
+    else:
+        prox_kind = check_choice(proximity, "proximity", func, ("discrete", "asymmetric", "continuous"))
+
+    mat = value_matrix(exports, year=year, func=func)
+    X = mat.to_numpy()
+    keep_r = X.sum(axis=1) > 0
+    keep_c = X.sum(axis=0) > 0
+    dropped = {"locations": mat.index[~keep_r], "activities": mat.columns[~keep_c]}
+    if not keep_r.all() or not keep_c.all():
+        X = X[keep_r][:, keep_c]
+    locs, acts = mat.index[keep_r], mat.columns[keep_c]
+    if X.shape[0] < 2 or X.shape[1] < 2:
+        raise TableError(
+            f"{func}: need at least 2 locations and 2 activities with positive totals; got {X.shape[0]} x {X.shape[1]}."
+        )
+
+    # presence ------------------------------------------------------------
+    if presence == "manual":
+        R = X
+        M = X
+        if not np.isin(M, (0.0, 1.0)).all():
+            raise TableError(f"{func}: presence='manual' needs a 0/1 matrix; found other values.")
+    elif presence == "rca":
+        R = _rca(X)
+        M = (R >= threshold).astype(float)
+    else:
+        if population is None:
+            raise ParameterError(f"The 'population' parameter of {func} is required when presence='rpop'.")
+        pop = pd.Series(population).astype(float)
+        missing = locs.difference(pop.index)
+        if len(missing):
+            raise LabelError(f"{func}: population is missing for location(s) {fmt_labels(missing)}.")
+        pv = pop.reindex(locs).to_numpy()
+        if (pv <= 0).any() or not np.isfinite(pv).all():
+            raise TableError(f"{func}: population must be positive; check {fmt_labels(locs[~(pv > 0)])}.")
+        R = (X / pv[:, None]) / (X.sum(axis=0) / pv.sum())[None, :]
+        M = (R >= threshold).astype(float)
+    kc = M.sum(axis=1)
+    kp = M.sum(axis=0)
+    if (kc == 0).any() or (kp == 0).any():
+        # no presence anywhere at this threshold: no complexity information either
+        kr, kk = kc > 0, kp > 0
+        dropped = {"locations": dropped["locations"].append(locs[~kr]),
+                   "activities": dropped["activities"].append(acts[~kk])}
+        X, R, M = X[kr][:, kk], R[kr][:, kk], M[kr][:, kk]
+        locs, acts = locs[kr], acts[kk]
+        kc = M.sum(axis=1)
+        kp = M.sum(axis=0)
+        if (kc == 0).any() or (kp == 0).any() or len(kc) < 2 or len(kp) < 2:
+            raise TableError(
+                f"{func}: too few locations/activities are present at threshold {threshold:g} "
+                f"({int((kc > 0).sum())} x {int((kp > 0).sum())}); lower the threshold."
+            )
+
+    # ECI / PCI ------------------------------------------------------------
+    Mc = M / kc[:, None]
+    if method == "eigenvector":
+        kp_raw = _second_eigenvector(M, kc, kp)
+        kc_raw = Mc @ kp_raw
+        if _corr(kc, kc_raw) < 0:
+            kp_raw, kc_raw = -kp_raw, -kc_raw
+    else:
+        kc_raw, kp_raw = _reflections(M, kc, kp, iterations)
+        if _corr(kc, kc_raw) < 0:
+            kc_raw = -kc_raw
+        if _corr((M / kp[None, :]).T @ kc_raw, kp_raw) < 0:
+            kp_raw = -kp_raw
+    mu, sd = kc_raw.mean(), kc_raw.std()
+    if sd == 0:
+        raise ConvergenceError(f"{func}: ECI is undefined (all locations have the same complexity).")
+    eci = (kc_raw - mu) / sd
+    pci = (kp_raw - mu) / sd if method == "eigenvector" else kp_raw
+
+    fit, qual = _fitness(M, fitness_iterations)
+
+    # proximity, density, COI, COG ----------------------------------------
+    if custom_prox is not None:
+        missing = acts.difference(custom_prox.index).union(acts.difference(custom_prox.columns))
+        if len(missing):
+            raise LabelError(f"{func}: the proximity matrix has no row/column for {fmt_labels(missing)}.")
+        phi = custom_prox.reindex(index=acts, columns=acts).to_numpy(dtype=float, copy=True)
+        diag = np.diag(phi).copy()
+        diag[np.isnan(diag)] = 1.0
+        np.fill_diagonal(phi, diag)
+        phi[np.isnan(phi)] = 0.0
+        if (phi < 0).any():
+            raise TableError(f"{func}: the proximity matrix has negative entries.")
+    else:
+        phi = _proximity(M, kp, prox_kind, R)
+    rowsum = phi.sum(axis=1)
+    rs = np.where(rowsum > 0, rowsum, 1.0)
+    W = R if prox_kind == "continuous" else M
+    w = kp_raw / rs
+    n_loc = W.shape[0]
+    if prox_kind in ("discrete", "continuous"):  # φ symmetric: one product for density and COG
+        both = np.vstack([W, M * w[None, :]]) @ phi
+        dens_num, mw_phi = both[:n_loc], both[n_loc:]
+        del both
+    else:
+        dens_num, mw_phi = W @ phi.T, (M * w[None, :]) @ phi
+    density = dens_num / rs[None, :]
+    notM = 1.0 - M
+    coi_raw = (density * notM) @ kp_raw
+    cog_raw = notM * ((w @ phi)[None, :] - mw_phi)
+    cog = cog_raw / sd + 0.0  # + 0.0 turns the -0.0 of present cells into 0.0
+    coi_sd = coi_raw.std()
+    coi = (coi_raw - coi_raw.mean()) / coi_sd if coi_sd > 0 else np.zeros_like(coi_raw)
+
+    attrs = {
+        "metric": "complexity",
+        "method": method,
+        "presence": presence,
+        "threshold": threshold,
+        "proximity": prox_kind,
+        "year": year,
+        "source": getattr(getattr(exports, "meta", None), "source", ""),
+    }
+    locations = pd.DataFrame(
+        {"value": X.sum(axis=1), "diversity": kc.astype(np.int64), "eci": eci, "coi": coi, "fitness": fit},
+        index=locs,
+    )
+    activities = pd.DataFrame(
+        {"value": X.sum(axis=0), "ubiquity": kp.astype(np.int64), "pci": pci, "fc_complexity": qual},
+        index=acts,
+    )
+    locations.attrs = dict(attrs, metric="complexity_locations")
+    activities.attrs = dict(attrs, metric="complexity_activities")
+
+    def frame(a: np.ndarray, metric: str) -> pd.DataFrame:
+        df = pd.DataFrame(a, index=locs, columns=acts, copy=False)
+        df.attrs = dict(attrs, metric=metric)
+        return df
+
+    prox_df = pd.DataFrame(phi, index=acts, columns=acts, copy=False)
+    prox_df.attrs = dict(attrs, metric="proximity")
+    return Complexity(
+        locations=locations,
+        activities=activities,
+        rca=frame(R, "rpca" if presence == "rpop" else "rca"),
+        mcp=frame(M, "mcp"),
+        density=frame(density, "density"),
+        cog=frame(cog, "cog"),
+        proximity=prox_df,
+        dropped=dropped,
+        attrs=attrs,
+    )
+
+
+# ---------------------------------------------------------------- product space
+def product_space(proximity: pd.DataFrame | Complexity, *, min_proximity: float = 0.55) -> pd.DataFrame:
+    """The product space: maximum spanning tree of the proximity network plus strong links.
+
+    Hidalgo et al. (2007) draw the maximum spanning tree (so the network is connected)
+    and add every link with ``φ >= 0.55``.
+
+    Parameters
+    ----------
+    proximity : DataFrame or Complexity
+        Symmetric activity x activity proximity.
+    min_proximity : float, default 0.55
+        Extra links at or above this proximity are kept.
+
+    Returns
+    -------
+    DataFrame with columns ``source``, ``target``, ``proximity``, ``in_tree`` (one row per
+    undirected link, sorted by decreasing proximity).
+
+    Examples
+    --------
+    >>> P = pd.DataFrame([[1, .9, .2], [.9, 1, .6], [.2, .6, 1]], index=list("abc"), columns=list("abc"))
+    >>> vc.clusters.product_space(P).values.tolist()
+    [['a', 'b', 0.9, True], ['b', 'c', 0.6, True]]
+    """
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
+    if isinstance(proximity, Complexity):
+        proximity = proximity.proximity
+    min_proximity = check_number(min_proximity, "min_proximity", "product_space", low=0)
+    P = proximity.to_numpy(dtype=float)
+    if P.shape[0] != P.shape[1]:
+        raise TableError(f"product_space: the proximity matrix must be square; got {P.shape}.")
+    S = np.maximum(P, P.T)
+    np.fill_diagonal(S, 0.0)
+    # maximum spanning tree = minimum spanning tree of (2 - φ) on the existing links
+    D = np.where(S > 0, 2.0 - S, 0.0)
+    T = minimum_spanning_tree(D).tocoo()
+    tree = set(zip(np.minimum(T.row, T.col).tolist(), np.maximum(T.row, T.col).tolist()))
+    iu, ju = np.nonzero(np.triu(S >= min_proximity, k=1) & (np.triu(S, k=1) > 0))
+    pairs = tree | set(zip(iu.tolist(), ju.tolist()))
+    if not pairs:
+        return pd.DataFrame(columns=["source", "target", "proximity", "in_tree"])
+    i = np.array([p[0] for p in pairs])
+    j = np.array([p[1] for p in pairs])
+    labels = proximity.index
+    df = pd.DataFrame(
+        {
+            "source": labels[i],
+            "target": labels[j],
+            "proximity": S[i, j],
+            "in_tree": [(a, b) in tree for a, b in zip(i.tolist(), j.tolist())],
+        }
+    )
+    df = df.sort_values(["proximity", "source", "target"], ascending=[False, True, True], ignore_index=True)
+    df.attrs = {"metric": "product_space", "min_proximity": min_proximity}
+    return df
