@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,13 +151,17 @@ def open_source(path: Path, member: str | None = None, *, suffixes: Iterable[str
     return open(path, "rb"), path.name
 
 
-def _parse_header(first: bytes, sep: str) -> list[str]:
+def _parse_header(first: bytes, sep: str, disp: str = "") -> list[str]:
     text = first.decode("utf-8-sig", errors="replace").rstrip("\r\n")
-    return [c.strip() for c in next(csv.reader([text], delimiter=sep))]
+    try:
+        return [c.strip() for c in next(csv.reader([text], delimiter=sep))]
+    except (csv.Error, StopIteration) as exc:
+        raise ReadError(f"{disp}: line 1 is not a {sep!r}-separated header line ({exc}).") from None
 
 
-#: cells per parsing chunk: bounds the parser's working memory (about 3 x 8 bytes per cell)
-CHUNK_CELLS = 3_500_000
+#: cells per parsing chunk: bounds the parser's working memory (about 2 x 8 bytes per cell); two chunks
+#: for an ICIO table keep the per-chunk pandas overhead small
+CHUNK_CELLS = 7_000_000
 
 
 def _count_lines(stream: IO[bytes]) -> int:
@@ -212,7 +215,7 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
         nlines = (1 if first else 0) + _count_lines(stream)
     if not first.strip():
         raise ReadError(f"{disp}: the file is empty; expected {'a header line of column labels' if header else 'numbers'}.")
-    head = _parse_header(first, sep)
+    head = _parse_header(first, sep, disp)
     ncol = len(head)
     if ncol <= label_cols:
         raise ReadError(
@@ -235,35 +238,32 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
         with stream:
             reader = pd.read_csv(stream, sep=sep, header=None, skiprows=skip, chunksize=chunk, engine="c",
                                  na_filter=False, dtype={k: str for k in range(label_cols)},
+                                 index_col=list(range(label_cols)) if label_cols else None,
                                  skip_blank_lines=True, encoding="utf-8-sig", low_memory=False)
             for ch in reader:
-                if ch.shape[1] != ncol:
-                    raise ValueError(f"chunk has {ch.shape[1]} columns, header {ncol}")
+                if ch.shape[1] != ncol - label_cols:
+                    raise ValueError(f"chunk has {ch.shape[1] + label_cols} columns, header {ncol}")
                 k = len(ch)
                 if i + k > nmax:
                     raise ValueError("more rows than lines")
-                block = ch.iloc[:, label_cols:]
-                try:
-                    values[i:i + k] = block.to_numpy(dtype=np.float64)
-                except (ValueError, TypeError):
-                    values[i:i + k] = block.apply(pd.to_numeric, errors="raise").to_numpy(dtype=np.float64)
+                for j, (_, col) in enumerate(ch.items()):  # column by column: no interleaved copy
+                    arr = col.to_numpy()
+                    if arr.dtype.kind not in "fiub":
+                        arr = pd.to_numeric(col, errors="raise").to_numpy()
+                    values[i:i + k, j] = arr
                 if label_cols == 1:
-                    row_labels.extend(str(v).strip() for v in ch.iloc[:, 0].tolist())
+                    row_labels.extend(str(v).strip() for v in ch.index.tolist())
                 elif label_cols > 1:
-                    row_labels.extend(" | ".join(str(x).strip() for x in t)
-                                      for t in ch.iloc[:, :label_cols].itertuples(index=False))
+                    row_labels.extend(" | ".join(str(x).strip() for x in t) for t in ch.index.tolist())
                 i += k
-                del ch, block
+                del ch
     except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         err = explain(exc)
-        if err is not None:
-            raise err from None
-        values = _read_with_empty_cells(path, member, year, suffixes, sep, label_cols, ncol, skip)
-        return _finish(disp, values, None, head, header, label_cols, first_line, path, member, year, suffixes, sep)
+        raise (err or ReadError(f"{disp}: could not be parsed ({exc}).")) from None
     if i == 0:
         raise ReadError(f"{disp}: no data rows{' after the header line' if header else ''}.")
     if i < nmax:  # blank lines were skipped
-        values = np.asfortranarray(values[:i])
+        values = values[:i]
     if not label_cols:
         row_labels = [str(r) for r in range(i)]
     return _finish(disp, values, row_labels, head, header, label_cols, first_line, path, member, year, suffixes,
@@ -272,39 +272,39 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
 
 def _finish(disp, values, row_labels, head, header, label_cols, first_line, path, member, year, suffixes,
             sep) -> Matrix:
-    if row_labels is None:  # slow path: labels from a separate read
-        import pandas as pd
-
-        stream, _ = open_source(path, member, suffixes=suffixes, year=year)
-        with stream:
-            lab = pd.read_csv(stream, sep=sep, header=None, skiprows=first_line - 1, usecols=range(max(label_cols, 1)),
-                              dtype=str, keep_default_na=False)
-        row_labels = ([" | ".join(str(x).strip() for x in t) for t in lab.itertuples(index=False)]
-                      if label_cols else [str(r) for r in range(values.shape[0])])
     finite = np.isfinite(values)
     if not finite.all():
-        i, j = (int(v[0]) for v in np.nonzero(~finite))
-        err = _explain(path, member, year, suffixes, disp, sep, label_cols, head, header, ValueError("nan"))
-        if err is not None and "non-finite" not in str(err) and "could not be parsed" not in str(err):
-            raise err
-        raise read_error(disp, f"non-finite value {values[i, j]!r} in a number column.",
-                         line=first_line + i, row=row_labels[i] if label_cols else None,
-                         col_index=j + label_cols, column=head[j + label_cols] if header else None)
+        bad_r, bad_c = np.nonzero(~finite)
+        want: dict[int, set[int]] = {}
+        for r_, c_ in zip(bad_r.tolist()[:100_000], bad_c.tolist()[:100_000]):
+            want.setdefault(first_line + r_, set()).add(c_ + label_cols)
+        stream, _ = open_source(path, member, suffixes=suffixes, year=year)
+        with stream:
+            text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+            lineno = 0
+            for fields in _safe_rows(csv.reader(text, delimiter=sep), disp):
+                lineno += 1
+                if lineno in want:
+                    lab = " | ".join(f.strip() for f in fields[:label_cols])
+                    if len(fields) != len(head):
+                        kind = "truncated" if len(fields) < len(head) else "too long"
+                        raise read_error(disp, f"line is {kind}: {len(fields)} field(s) where the "
+                                               f"{'header' if header else 'first line'} has {len(head)}. "
+                                               "The file may be cut off.", line=lineno, row=lab or None)
+                    for j in sorted(want[lineno]):
+                        if fields[j].strip() != "":
+                            raise read_error(disp, f"non-finite value {fields[j].strip()!r} in a number column.",
+                                             line=lineno, row=lab or None, col_index=j,
+                                             column=head[j] if header else None)
+                    if lineno >= max(want):
+                        break
+        if len(bad_r) > 100_000:
+            raise ReadError(f"{disp}: more than 100,000 empty or non-finite cells; is this a numeric matrix?")
+        values[~finite] = 0.0  # empty cells are zeros (documented rule)
     del finite
     corner = head[:label_cols] if header else []
     col_labels = head[label_cols:] if header else [str(k) for k in range(len(head) - label_cols)]
     return Matrix(disp, row_labels, col_labels, values, corner, first_line)
-
-
-def _read_with_empty_cells(path, member, year, suffixes, sep, label_cols, ncol, skip) -> np.ndarray:
-    """Slow path for files with empty cells (read as 0)."""
-    import pandas as pd
-
-    stream, _ = open_source(path, member, suffixes=suffixes, year=year)
-    with stream:
-        df = pd.read_csv(stream, sep=sep, header=None, skiprows=skip, usecols=range(label_cols, ncol),
-                         skip_blank_lines=True)
-    return np.asfortranarray(df.apply(pd.to_numeric, errors="coerce").fillna(0.0).to_numpy(dtype=float))
 
 
 def _explain(path: Path, member: str | None, year: int | None, suffixes: Iterable[str], disp: str, sep: str,
@@ -314,9 +314,23 @@ def _explain(path: Path, member: str | None, year: int | None, suffixes: Iterabl
     Only runs on failure: re-scans the file with the csv module to find the place.
     """
     msg = str(exc)
-    ncol = len(head)
     if isinstance(exc, UserWarning):
         return ReadError(f"{disp}: no data rows{' after the header line' if header else ''}.")
+    try:
+        found = _scan(path, member, year, suffixes, disp, sep, label_cols, head, header)
+    except csv.Error as err:
+        return ReadError(f"{disp}: could not be parsed as a {sep!r}-separated table ({err}).")
+    if found is not None:
+        return found
+    if isinstance(exc, UnicodeDecodeError):
+        return ReadError(f"{disp}: not a UTF-8 text file ({msg.splitlines()[0]}).")
+    return ReadError(f"{disp}: could not be parsed as a {sep!r}-separated table "
+                     f"({msg.splitlines()[0] if msg else type(exc).__name__}).")
+
+
+def _scan(path, member, year, suffixes, disp, sep, label_cols, head, header) -> ReadError | None:
+    """First ragged line or non-numeric cell, as a ReadError (None if the file looks fine)."""
+    ncol = len(head)
     stream, _ = open_source(path, member, suffixes=suffixes, year=year)
     with stream:
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
@@ -330,9 +344,10 @@ def _explain(path: Path, member: str | None, year: int | None, suffixes: Iterabl
             if len(fields) != ncol:
                 kind = "truncated" if len(fields) < ncol else "too long"
                 return read_error(
-                    disp, f"line is {kind}: {len(fields)} field(s) where the header has {ncol}. "
+                    disp, f"line is {kind}: {len(fields)} field(s) where the "
+                          f"{'header' if header else 'first line'} has {ncol}. "
                           "The file may be cut off or use another separator.",
-                    line=lineno, row=label)
+                    line=lineno, row=label or None)
             for j in range(label_cols, ncol):
                 cell = fields[j].strip()
                 if cell == "":
@@ -342,12 +357,15 @@ def _explain(path: Path, member: str | None, year: int | None, suffixes: Iterabl
                 except ValueError:
                     return read_error(
                         disp, f"text value {cell!r} where a number is expected.",
-                        line=lineno, row=label, col_index=j, column=head[j] if header else None)
-    if isinstance(exc, UnicodeDecodeError):
-        return ReadError(f"{disp}: not a UTF-8 text file ({msg.splitlines()[0]}).")
-    if "could not convert string ''" in msg:
-        return None  # only empty cells: the caller reads them as 0
-    return ReadError(f"{disp}: could not be parsed as a {sep!r}-separated table ({msg.splitlines()[0]}).")
+                        line=lineno, row=label or None, col_index=j, column=head[j] if header else None)
+    return None
+
+
+def _safe_rows(reader, disp: str):
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ReadError(f"{disp}: could not be parsed as a delimited table ({exc}).") from None
 
 
 def contiguous(idx: np.ndarray) -> slice | np.ndarray:

@@ -40,6 +40,9 @@ import pandas as pd
 from .._validation import check_choice
 from ..errors import ParameterError, ReadError
 
+#: files up to this size (gzip counted 4x) are copied once into DuckDB memory by default (~45 MB per million rows)
+MATERIALIZE_MAX_BYTES = 1_500_000_000
+
 __all__ = ["read_baci", "read_country_codes", "read_product_codes", "BACI_COLUMNS", "first_line"]
 
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
@@ -141,7 +144,8 @@ def _check_header(path: Path) -> None:
 
 
 def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None, validate: bool = True,
-              duplicates: str = "raise", allow_negative: bool = False, unknown_countries: str = "keep"):
+              duplicates: str = "raise", allow_negative: bool = False, unknown_countries: str = "keep",
+              materialize: bool | None = None):
     """Read CEPII BACI CSV file(s) into a :class:`~valuechain.TradeTable` (queried in place).
 
     Parameters
@@ -164,6 +168,12 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
         Duplicated ``(t, i, j, k)`` keys: refuse, or keep them (they add up).
     allow_negative : bool, default False
     unknown_countries : {"keep", "raise"}, default "keep"
+    materialize : bool or None, default None
+        True: parse the CSV once into DuckDB's own columnar memory (~45 MB per
+        million rows; never pandas) and answer every later query from there.
+        False: every query reads the CSV in place.  None: True when the files
+        are under 1.5 GB (gzip counted 4x), e.g. one BACI year; use
+        :meth:`~valuechain.TradeTable.to_parquet` for multi-year panels.
 
     Returns
     -------
@@ -257,14 +267,23 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
         joins = f" LEFT JOIN {ctab} ce ON s.i = ce.code LEFT JOIN {ctab} ci ON s.j = ci.code"
     else:
         exp, imp, joins = "CAST(s.i AS VARCHAR)", "CAST(s.j AS VARCHAR)", ""
-    sql = (f"SELECT s.t AS year, {exp} AS exporter, {imp} AS importer, lpad(CAST(s.k AS VARCHAR), 6, '0') AS product, "
-           f"s.v AS value, try_cast(trim(s.q) AS DOUBLE) AS quantity FROM {raw} s{joins}")
 
     def run(query: str) -> Any:
         try:
             return con.execute(query)
         except duckdb.Error as exc:
             raise csv_read_error(exc, files) from None
+
+    if materialize is None:
+        size = sum(f.stat().st_size * (4 if f.name.endswith(".gz") else 1) for f in files)
+        materialize = size <= MATERIALIZE_MAX_BYTES
+    csv_raw = raw
+    csv_qexpr, csv_bad_q = qexpr, bad_q
+    if materialize:  # one parse; later queries (validation included) read DuckDB's columnar copy
+        run(f"CREATE TABLE _baci_rows AS SELECT t, i, j, k, v, {qexpr} AS q, {bad_q} AS q_bad FROM {raw}")
+        raw, qexpr, bad_q = "_baci_rows", "q", "q_bad"
+    sql = (f"SELECT s.t AS year, {exp} AS exporter, {imp} AS importer, lpad(CAST(s.k AS VARCHAR), 6, '0') AS product, "
+           f"s.v AS value, {'s.q' if materialize else 'try_cast(trim(s.q) AS DOUBLE)'} AS quantity FROM {raw} s{joins}")
 
     years = None
     n_rows = None
@@ -278,15 +297,15 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
             "count(*) FILTER (WHERE k < 0 OR k > 999999), "
             "count(*) FILTER (WHERE i < 0 OR i > 999 OR j < 0 OR j > 999 OR t < 0 OR t > 9999), "
             f"{'count(DISTINCT ' + key + ')' if duplicates == 'raise' else 'NULL'}, "
-            f"list(DISTINCT t), list(DISTINCT i), list(DISTINCT j) FROM {raw}").fetchone()
+            f"list(DISTINCT t), list(DISTINCT i), list(DISTINCT j) FROM {raw}").fetchall()[0]
         n_rows, n_null, n_neg, n_badq, n_badk, n_badc, n_distinct, ylist, ilist, jlist = stats
-        with_fn = f"read_csv({sql_path_list(files)}, {csv_opts}, filename = true)"
+        with_fn = f"read_csv({sql_path_list(files)}, {csv_opts}, filename = true)"  # error path: lines in the CSV
 
         def locate(cond: str) -> tuple[str, int, tuple]:
             con.execute("SET threads = 1")
             try:
                 r = run(f"SELECT filename, rn, t, i, j, k, v, q FROM (SELECT *, row_number() OVER "
-                        f"(PARTITION BY filename) AS rn FROM {with_fn}) WHERE {cond} LIMIT 1").fetchone()
+                        f"(PARTITION BY filename) AS rn FROM {with_fn}) WHERE {cond} LIMIT 1").fetchall()[0]
             finally:
                 con.execute("RESET threads")
             return r[0], int(r[1]) + 1, r[2:]
@@ -297,7 +316,7 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
             raise ReadError(f"{fn}: line {line}, column {col!r}: the value is missing "
                             f"({n_null} row(s) with a missing t, i, j, k or v).")
         if n_badq:
-            fn, line, row = locate(bad_q)
+            fn, line, row = locate(csv_bad_q)
             raise ReadError(f"{fn}: line {line}, column 'q': found {row[5].strip()!r}, expected a number or NA.")
         if n_badk:
             fn, line, row = locate("k < 0 OR k > 999999")
@@ -308,15 +327,15 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
             what = "a year" if col == "t" else "a numeric country code (0-999)"
             raise ReadError(f"{fn}: line {line}, column {col!r}: found {val}, expected {what}.")
         if n_neg and not allow_negative:
-            fn, line, row = locate(f"v < 0 OR {qexpr} < 0")
+            fn, line, row = locate(f"v < 0 OR {csv_qexpr} < 0")
             col, val = ("v", row[4]) if row[4] < 0 else ("q", row[5].strip())
             raise ReadError(f"{fn}: line {line}, column {col!r}: negative value ({val}) in {n_neg} row(s); "
                             "pass allow_negative=True if the source publishes negative flows.")
         if duplicates == "raise" and n_distinct is not None and n_distinct < n_rows:
             dup = run(f"SELECT t, i, j, k, count(*) AS n FROM {raw} GROUP BY ALL HAVING count(*) > 1 "
-                      "LIMIT 1").fetchone()
+                      "LIMIT 1").fetchall()
             if dup:
-                t, i, j, k, n = dup
+                t, i, j, k, n = dup[0]
                 cond = f"t = {t} AND i = {i} AND j = {j} AND k = {k}"
                 con.execute("SET threads = 1")
                 try:
@@ -351,13 +370,19 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
         return sorted({int(p) for p in labels if p.isdigit() and len(p) == 6})
 
     clabel = ("coalesce({d}.iso3, CAST({x} AS VARCHAR))" if countries is not None else "CAST({x} AS VARCHAR)")
+    # Labels are one-to-one with codes unless two codes present share an ISO3 (56/58 -> BEL): then regroup.
+    present = set(mapped) if not validate else {int(c) for c in list(ilist) + list(jlist) if c is not None}
+    isos = [iso for c, iso in mapped.items() if c in present]
+    injective = len(isos) == len(set(isos))
     ctable = "_baci_countries" if countries is not None else None
     fast = {"raw": raw, "value": "v", "quantity": qexpr,
-            "keys": {"year": {"raw": "t", "label": "{x}"},
-                     "exporter": {"raw": "i", "table": ctable, "label": clabel, "codes": country_codes_of},
-                     "importer": {"raw": "j", "table": ctable, "label": clabel, "codes": country_codes_of},
+            "keys": {"year": {"raw": "t", "label": "{x}", "injective": True},
+                     "exporter": {"raw": "i", "table": ctable, "label": clabel, "codes": country_codes_of,
+                                  "injective": injective},
+                     "importer": {"raw": "j", "table": ctable, "label": clabel, "codes": country_codes_of,
+                                  "injective": injective},
                      "product": {"raw": "k", "label": "lpad(CAST({x} AS VARCHAR), 6, '0')",
-                                 "codes": product_codes_of}}}
+                                 "codes": product_codes_of, "injective": validate}}}
 
     name = f"BACI {system} {version}".strip() if m else files[0].name.split(".")[0]
     meta = {"name": name, "unit": "thousand USD", "currency": "USD", "prices": "current",

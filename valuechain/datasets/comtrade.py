@@ -283,15 +283,15 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
                 raise ReadError(f"{files[0]}: {str(exc).splitlines()[0]}.") from None
             raise csv_read_error(exc, files) from None
 
-    def where_is(cond: str) -> str:
+    def where_is(cond: str, limit: int = 1) -> str:
         con.execute("SET threads = 1")
         try:
-            r = run(f"SELECT _file, _rn FROM ({sql_rn}) WHERE {cond} LIMIT 1").fetchone()
+            hits = run(f"SELECT _file, _rn FROM ({sql_rn}) WHERE {cond} ORDER BY _file, _rn LIMIT {limit}").fetchall()
         finally:
             con.execute("RESET threads")
         if is_json:
-            return f"{files[0]}: record {int(r[1])}"
-        return f"{r[0]}: line {int(r[1]) + 1}"
+            return f"{files[0]}: record " + " and ".join(str(int(h[1])) for h in hits)
+        return f"{hits[0][0]}: line " + " and ".join(str(int(h[1]) + 1) for h in hits)
 
     years = n_rows = None
     if validate:
@@ -299,7 +299,7 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
             f"SELECT count(*), count(*) FILTER (WHERE year IS NULL), count(*) FILTER (WHERE exporter IS NULL OR "
             f"importer IS NULL), count(*) FILTER (WHERE product IS NULL OR product = ''), "
             f"count(*) FILTER (WHERE value IS NULL), count(*) FILTER (WHERE value < 0 OR quantity < 0), "
-            f"list(DISTINCT year) FROM ({sql})").fetchone()
+            f"list(DISTINCT year) FROM ({sql})").fetchall()[0]
         n_rows, n_year, n_ctry, n_prod, n_val, n_neg, ylist = stats
         checks = [(n_year, "year IS NULL", f"column {col['year']!r}: the year is missing"),
                   (n_ctry, "exporter IS NULL OR importer IS NULL", "the reporter or partner is missing"),
@@ -313,12 +313,12 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
                             "pass allow_negative=True if the source publishes negative flows.")
         if duplicates == "raise":
             dup = run(f"SELECT year, exporter, importer, product, flow FROM ({sql}) GROUP BY ALL "
-                      "HAVING count(*) > 1 LIMIT 1").fetchone()
+                      "HAVING count(*) > 1 LIMIT 1").fetchall()
             if dup:
-                y, e, i, p, fl = dup
+                y, e, i, p, fl = dup[0]
                 cond = (f"year = {int(y)} AND exporter = {_lit(e)} AND importer = {_lit(i)} AND product = {_lit(p)} "
                         f"AND flow = {_lit(fl)}")
-                raise ReadError(f"{where_is(cond)}: duplicated flow (year={y}, exporter={e}, importer={i}, "
+                raise ReadError(f"{where_is(cond, 2)}: duplicated flow (year={y}, exporter={e}, importer={i}, "
                                 f"product={p}, flow={fl}); pass duplicates='sum' to add duplicated rows up "
                                 "(e.g. data broken down by mode of transport).")
         years = sorted(int(y) for y in ylist if y is not None)

@@ -44,7 +44,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ReadError
 from ..table import IOTable
 from ._parse import build_table, check_unique, read_error, read_labelled_csv, sniff_year, take
 
