@@ -1,0 +1,120 @@
+"""Systemic-risk ranking (ESRI-style cascade)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import valuechain as vc
+from conftest import random_table
+from valuechain.cli import app
+
+res = vc.resilience
+
+
+def test_miller_blair_by_hand(mb):
+    # no essential inputs: each surviving node's remaining share is the smaller of two affine fixed points
+    A = np.array([[0.15, 0.25], [0.20, 0.05]])
+    Bm = np.array([[0.15, 0.50], [0.10, 0.05]])
+    x = np.array([1000.0, 2000.0])
+    h2 = min(1 - A[0, 1] / (1 - A[1, 1]), 1 - Bm[1, 0] / (1 - Bm[1, 1]))  # s1 fails
+    h1 = min(1 - A[1, 0] / (1 - A[0, 0]), 1 - Bm[0, 1] / (1 - Bm[0, 0]))  # s2 fails
+    expected = [(x[0] + x[1] * (1 - h2)) / x.sum(), (x[1] + x[0] * (1 - h1)) / x.sum()]
+    s = res.systemic_risk(mb, essential=0.99, tol=1e-13)
+    np.testing.assert_allclose(s.to_numpy(), expected, rtol=1e-10)
+    # with every input essential, one failure stops the whole (connected) economy
+    s_all = res.systemic_risk(mb, essential=np.ones((2, 2), dtype=bool))
+    np.testing.assert_allclose(s_all.to_numpy(), [1.0, 1.0])
+    assert s.name == "systemic_risk" and s.attrs["metric"] == "systemic_risk"
+
+
+def test_upstream_only_is_normalised_ghosh_column():
+    t = random_table(3, 3, seed=8)
+    G = t.G.to_numpy()
+    D = G / np.diag(G)[None, :]
+    assert D.max() <= 1 + 1e-12  # precondition: no clipping at 0
+    expected = t.x.to_numpy() @ D / t.x.sum()
+    s = res.systemic_risk(t, downstream=False, tol=1e-14)
+    np.testing.assert_allclose(s.to_numpy(), expected, rtol=1e-9)
+
+
+def test_downstream_linear_only_is_normalised_leontief_row():
+    t = random_table(3, 3, seed=9)
+    L = t.L.to_numpy()
+    D = (L / np.diag(L)[:, None]).T  # D[j, k] = l_kj / l_kk
+    assert D.max() <= 1 + 1e-12
+    expected = t.x.to_numpy() @ D / t.x.sum()
+    s = res.systemic_risk(t, upstream=False, essential=np.zeros((t.n, t.n), bool), tol=1e-14)
+    np.testing.assert_allclose(s.to_numpy(), expected, rtol=1e-9)
+
+
+def planted_network(n: int = 40, planted: int = 7, seed: int = 0) -> vc.IOTable:
+    rng = np.random.default_rng(seed)
+    nodes = pd.MultiIndex.from_product([["R"], [f"s{i:02d}" for i in range(n)]], names=["region", "sector"])
+    Z = rng.uniform(0.5, 1.5, (n, n)) * (rng.random((n, n)) < 0.2)
+    np.fill_diagonal(Z, 0.0)
+    buyers = rng.choice([i for i in range(n) if i != planted], 25, replace=False)
+    Z[planted, :] = 0.0
+    Z[planted, buyers] = 10.0  # a mid-sized supplier of an input that 25 buyers cannot do without
+    x = np.full(n, 300.0)
+    x[planted] = 260.0
+    big = (planted + 1) % n
+    x[big] = 1000.0  # the largest node, selling mostly to final users
+    f = x - Z.sum(axis=1)
+    return vc.IOTable(pd.DataFrame(Z, nodes, nodes), pd.DataFrame({"hh": f}, index=nodes))
+
+
+def test_planted_critical_supplier_ranks_first():
+    t = planted_network()
+    s = res.systemic_risk(t, essential=0.3)
+    assert s.idxmax() == ("R", "s07")
+    assert s.max() > 25 * 300 / t.x.sum()  # at least its essential customers
+    assert s.sort_values(ascending=False).index[1] != ("R", "s07")
+    # it is not the largest node: output alone would rank another node first
+    assert t.x.idxmax() != ("R", "s07")
+
+
+def test_batches_and_subsets_agree(testmrio):
+    full = res.systemic_risk(testmrio, batch=7)
+    one = res.systemic_risk(testmrio, batch=256)
+    np.testing.assert_allclose(full.to_numpy(), one.to_numpy(), atol=1e-9)
+    sub = res.systemic_risk(testmrio, nodes=list(testmrio.nodes[[3, 10]]))
+    np.testing.assert_allclose(sub.to_numpy(), full.iloc[[3, 10]].to_numpy(), atol=1e-9)
+    assert ((full >= 0) & (full <= 1)).all()
+    # each failing node loses at least its own output
+    np.testing.assert_array_less(testmrio.x.to_numpy() / testmrio.x.sum() - 1e-12, full.to_numpy())
+
+
+def test_single_precision_path_matches_closed_form():
+    t = random_table(10, 100, seed=1, density=0.05)  # 1,000 nodes -> single-precision products
+    k = np.arange(0, 1000, 97)
+    G = t.G.to_numpy()[:, k]
+    D = G / G[k, np.arange(len(k))][None, :]
+    assert D.max() <= 1 + 1e-12
+    expected = t.x.to_numpy() @ D / t.x.sum()
+    s = res.systemic_risk(t, nodes=list(t.nodes[k]), downstream=False, tol=1e-9)
+    np.testing.assert_allclose(s.to_numpy(), expected, atol=2e-6)
+
+
+def test_errors(mb):
+    with pytest.raises(vc.ParameterError, match="'essential' parameter"):
+        res.systemic_risk(mb, essential=np.ones((3, 3), bool))
+    with pytest.raises(vc.LabelError, match="unknown node"):
+        res.systemic_risk(mb, nodes=[("MB", "s9")])
+    with pytest.raises(vc.ParameterError, match="'tol' parameter of systemic_risk"):
+        res.systemic_risk(mb, tol=0)
+
+
+def test_cli_resilience():
+    runner = CliRunner()
+    r = runner.invoke(app, ["resilience", "systemic", "-d", "miller_blair"])
+    assert r.exit_code == 0, r.output
+    assert "systemic_risk" in r.output
+    r = runner.invoke(app, ["resilience", "removal", "-d", "testmrio", "--order", "strength", "--steps", "4"])
+    assert r.exit_code == 0, r.output
+    assert "AUC" in r.output
+    bad = runner.invoke(app, ["resilience", "systemic", "-d", "miller_blair", "--essential", "2"])
+    assert bad.exit_code == 2
+    assert "--essential" in bad.output and len(bad.output.strip().splitlines()) == 1
