@@ -28,6 +28,7 @@ from .errors import (
     ValueChainError,
 )
 from .table import IOTable, TableMeta
+from .compare import compare  # noqa: E402  (binds vc.compare to the function, not the module)
 
 __version__ = "0.1.0"
 
@@ -38,7 +39,6 @@ _LAZY = {
     "trade_graph": ("valuechain.graph", "trade_graph"),
     "bipartite_graph": ("valuechain.graph", "bipartite_graph"),
     "TradeTable": ("valuechain.trade", "TradeTable"),
-    "compare": ("valuechain.compare", "compare"),
     "Comparison": ("valuechain.compare", "Comparison"),
     "config": ("valuechain._config", "config"),
 }

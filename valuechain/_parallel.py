@@ -64,7 +64,7 @@ def pmap(func: Callable[..., Any], tasks: Iterable[Any], *, shared: Sequence[Any
 
     client = _client()
     handles = [client.scatter(s, broadcast=True) for s in shared]
-    futures = [client.submit(func, *handles, t, pure=False) for t in tasks]
+    futures = [client.submit(func, *handles, t, pure=False, retries=2) for t in tasks]
     index = {f.key: i for i, f in enumerate(futures)}
     results: list[Any] = [None] * total
     for k, fut in enumerate(as_completed(futures), 1):

@@ -29,7 +29,6 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._partitions import adjusted_rand, nmi
 from ._validation import check_int, check_number, fmt_labels
@@ -291,6 +290,8 @@ def _pair(ind0: dict, ind1: dict, *, top_k: int, theta: float, n_flows: int, Z0:
     nodes["score"] = nodes[["score_rank", "score_community", "score_sourcing"]].mean(axis=1)
 
     # ranks and churn
+    from scipy import stats
+
     ranks = {}
     for col in ("output", "value_added", "pagerank", "upstreamness", "foreign_input_share"):
         a, b = n0[col].to_numpy(), n1[col].to_numpy()

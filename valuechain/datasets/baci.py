@@ -8,10 +8,14 @@ right-padded with spaces).  The release ships ``country_codes_V202301.csv``
 (code -> ISO3, names) and ``product_codes_HS92_V202301.csv`` (code ->
 description) beside the data files.
 
-The file is not loaded into pandas: :func:`read_baci` checks the header, runs
-one validation scan in DuckDB, and returns a :class:`~valuechain.TradeTable`
-whose query reads the CSV in place with typed columns (``t, i, j, k`` integers,
-``v`` double).  Convert it once with ``tt.to_parquet(...)`` to query it faster.
+The file is never loaded into pandas: :func:`read_baci` checks the header and
+returns a :class:`~valuechain.TradeTable` whose queries read the CSV with typed
+columns (``t, i, j, k`` integers, ``v`` double) in DuckDB.  By default a file of
+up to 1.5 GB (one BACI year) is parsed once into DuckDB's columnar memory
+(``materialize``; about 45 MB per million rows), then validated in one scan;
+larger inputs are queried in place.  Aggregations group on the integer codes and
+attach ISO3 and HS6 labels to the groups only.  Convert multi-year data once
+with ``tt.to_parquet(path, by_year=True)`` and query the parquet in place.
 
 Rules
 -----
@@ -42,6 +46,9 @@ from ..errors import ParameterError, ReadError
 
 #: files up to this size (gzip counted 4x) are copied once into DuckDB memory by default (~45 MB per million rows)
 MATERIALIZE_MAX_BYTES = 1_500_000_000
+
+#: HS6 label of the integer code k: zero-padded to 6 digits; never truncated, so labels are one-to-one with codes
+PRODUCT_LABEL = "CASE WHEN {x} BETWEEN 0 AND 999999 THEN lpad(CAST({x} AS VARCHAR), 6, '0') ELSE CAST({x} AS VARCHAR) END"
 
 __all__ = ["read_baci", "read_country_codes", "read_product_codes", "BACI_COLUMNS", "first_line"]
 
@@ -282,7 +289,7 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
     if materialize:  # one parse; later queries (validation included) read DuckDB's columnar copy
         run(f"CREATE TABLE _baci_rows AS SELECT t, i, j, k, v, {qexpr} AS q, {bad_q} AS q_bad FROM {raw}")
         raw, qexpr, bad_q = "_baci_rows", "q", "q_bad"
-    sql = (f"SELECT s.t AS year, {exp} AS exporter, {imp} AS importer, lpad(CAST(s.k AS VARCHAR), 6, '0') AS product, "
+    sql = (f"SELECT s.t AS year, {exp} AS exporter, {imp} AS importer, {PRODUCT_LABEL.format(x='s.k')} AS product, "
            f"s.v AS value, {'s.q' if materialize else 'try_cast(trim(s.q) AS DOUBLE)'} AS quantity FROM {raw} s{joins}")
 
     years = None
@@ -357,8 +364,8 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
                 raise ReadError(f"{files[0]}: country code(s) {shown} have no ISO3 code in the country file; "
                                 "pass unknown_countries='keep' to keep them as numeric strings.")
 
-    mapped = {} if countries is None else dict(
-        zip(countries.loc[countries["iso3"].notna(), "code"].astype(int), countries.loc[countries["iso3"].notna(), "iso3"]))
+    known_iso = countries[countries["iso3"].notna()] if countries is not None else None
+    mapped = {} if known_iso is None else dict(zip(known_iso["code"].astype(int), known_iso["iso3"]))
 
     def country_codes_of(labels: list[str]) -> list[int]:
         wanted = set(labels)
@@ -381,8 +388,7 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
                                   "injective": injective},
                      "importer": {"raw": "j", "table": ctable, "label": clabel, "codes": country_codes_of,
                                   "injective": injective},
-                     "product": {"raw": "k", "label": "lpad(CAST({x} AS VARCHAR), 6, '0')",
-                                 "codes": product_codes_of, "injective": validate}}}
+                     "product": {"raw": "k", "label": PRODUCT_LABEL, "codes": product_codes_of, "injective": True}}}
 
     name = f"BACI {system} {version}".strip() if m else files[0].name.split(".")[0]
     meta = {"name": name, "unit": "thousand USD", "currency": "USD", "prices": "current",

@@ -303,7 +303,8 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
         n_rows, n_year, n_ctry, n_prod, n_val, n_neg, ylist = stats
         checks = [(n_year, "year IS NULL", f"column {col['year']!r}: the year is missing"),
                   (n_ctry, "exporter IS NULL OR importer IS NULL", "the reporter or partner is missing"),
-                  (n_prod, "product IS NULL OR product = ''", f"column {col['product']!r}: the product code is missing"),
+                  (n_prod, "product IS NULL OR product = ''",
+                   f"column {col['product']!r}: the product code is missing"),
                   (n_val, "value IS NULL", f"column {col['value']!r}: the value is missing")]
         for n, cond, text in checks:
             if n:

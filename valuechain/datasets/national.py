@@ -56,6 +56,11 @@ def read_numeric_csv(path: Path, *, sep: str = ",", index_header: str | None = "
             header = next(csv.reader(fh, delimiter=sep), None)
     except OSError as exc:
         raise ReadError(f"{path}: cannot open ({exc}).") from exc
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason}); "
+                        "save the file as UTF-8 CSV.") from exc
+    except csv.Error as exc:
+        raise ReadError(f"{name}, line 1: malformed CSV header ({exc}).") from exc
     if not header:
         raise ReadError(f"{name}: the file is empty (no header line).")
     if index_header is not None and header[0].strip() != index_header:
@@ -82,6 +87,9 @@ def read_numeric_csv(path: Path, *, sep: str = ",", index_header: str | None = "
         raise ReadError(f"{name}{where}: a row has more fields than the header ({len(header)}): {msg.strip()}") from exc
     except pd.errors.EmptyDataError:
         raise ReadError(f"{name}: no data rows after the header.") from None
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"{name}: not UTF-8 text (byte {exc.start}: {exc.reason}); "
+                        "save the file as UTF-8 CSV.") from exc
     if raw.empty:
         raise ReadError(f"{name}: no data rows after the header.")
     labels = raw[0].str.strip()
