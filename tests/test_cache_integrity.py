@@ -130,8 +130,6 @@ def test_corrupt_cache_entry_is_never_used(env, payload):
     assert p.read_bytes() == payload  # or it was fetched again
 
 
-@pytest.mark.xfail(strict=True, reason="datasets/cache.py fetch: a cached file that fails its SHA-256 is reported but "
-                   "left in place (the user must delete it); it should be discarded and downloaded again")
 def test_corrupt_cache_entry_is_discarded_and_fetched_again(env, payload):
     env["folder"].mkdir(parents=True)
     env["target"].write_bytes(payload[: len(payload) // 2])
@@ -139,8 +137,6 @@ def test_corrupt_cache_entry_is_discarded_and_fetched_again(env, payload):
     assert cache.fetch(NAME).read_bytes() == payload
 
 
-@pytest.mark.xfail(strict=True, reason="datasets/cache.py fetch: for kind='manual' the file in the cache folder is "
-                   "returned before the SHA-256 check, so a known checksum is never verified")
 def test_manual_dataset_file_is_checked_when_a_checksum_is_known(env, payload, monkeypatch):
     ds = _registry.Dataset(name=NAME, loader=None, description="manual", kind="manual", format="parquet",
                            sha256=hashlib.sha256(payload).hexdigest(), filename="mb.parquet")

@@ -190,24 +190,6 @@ NOT_METRICS = {
 #: "untouched", "bad_param", "wrong_type".  Keep in sync (the test is strict).
 _NO_TABLE_CHECK = "no check that the first argument is an IOTable: a raw AttributeError from inside"
 KNOWN: dict[tuple[str, str], str] = {
-    ("position.multipliers", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.output_multipliers", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.value_added_multipliers", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.linkages", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.key_sectors", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.extraction", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.upstreamness", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.downstreamness", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.propagation_lengths", "wrong_type"): _NO_TABLE_CHECK,
-    ("position.influence_vector", "wrong_type"): _NO_TABLE_CHECK,
-    ("gvc.value_added_origin", "wrong_type"): _NO_TABLE_CHECK,
-    ("gvc.vax", "wrong_type"): _NO_TABLE_CHECK,
-    ("gvc.kww", "wrong_type"): _NO_TABLE_CHECK,
-    ("gvc.wwz", "wrong_type"): _NO_TABLE_CHECK,
-    ("gvc.borin_mancini", "wrong_type"): _NO_TABLE_CHECK,
-    ("gvc.participation", "wrong_type"): _NO_TABLE_CHECK,
-    ("gvc.tiva", "wrong_type"): _NO_TABLE_CHECK,
-    ("gvc.production_length", "wrong_type"): _NO_TABLE_CHECK,
     ("resilience.demand_shock", "wrong_type"): _NO_TABLE_CHECK,
     ("resilience.supply_shock", "wrong_type"): _NO_TABLE_CHECK,
     ("resilience.inoperability", "wrong_type"): _NO_TABLE_CHECK,
@@ -216,13 +198,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("resilience.dynamic_inoperability", "wrong_type"): _NO_TABLE_CHECK,
     ("resilience.simulate", "wrong_type"): _NO_TABLE_CHECK,
     ("resilience.systemic_risk", "wrong_type"): _NO_TABLE_CHECK,
-    ("network.disparity_pvalues", "wrong_type"): "no SupplyGraph check: AttributeError 'adjacency'",
-    ("clusters.product_space", "wrong_type"): "no type check: AttributeError 'to_numpy'",
-    ("compare", "wrong_type"): "TypeError 'object' is not iterable instead of ParameterError",
-    ("gvc.vax", "bad_param"): "bilateral='maybe' accepted (no bool check)",
     ("resilience.decoupling", "bad_param"): "regions=42 raises a raw TypeError ('int' object is not iterable)",
-    ("network.centrality", "bad_param"): "message names pagerank instead of centrality",
-    ("clusters.cluster_kpis", "bad_param"): "message names stars instead of cluster_kpis",
 }
 
 

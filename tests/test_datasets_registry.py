@@ -95,9 +95,10 @@ def test_download_dataset_uses_preseeded_cache_without_network(cache):
     target.write_text(OECD_CSV)
     assert vc.datasets.fetch("tiny_dl", 2020) == target
     assert vc.datasets.load("tiny_dl", year=2020).meta.year == 2020
-    target.write_text(OECD_CSV + "\n")  # corrupted / changed file
-    with pytest.raises(DatasetError, match="SHA-256 .* does not match"):
+    target.write_text(OECD_CSV + "\n")  # corrupted / changed file: discarded, then the download is tried
+    with pytest.raises(DatasetError, match="failed its SHA-256 check .*was discarded"):
         vc.datasets.fetch("tiny_dl", 2020)
+    assert not target.exists()
 
 
 def test_download_unreachable_url_gives_clear_error(cache):

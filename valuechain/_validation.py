@@ -8,6 +8,8 @@ Parameter messages follow scikit-learn's format::
 from __future__ import annotations
 
 import numbers
+
+import numpy as np
 from typing import Any, Iterable, Sequence
 
 from .errors import ParameterError
@@ -69,3 +71,24 @@ def fmt_labels(labels: Iterable[Any], limit: int = 5) -> str:
     if len(labels) > limit:
         shown += f" and {len(labels) - limit} more"
     return shown
+
+
+def check_bool(value: Any, name: str, func: str) -> bool:
+    """Return *value* if it is a bool (numpy bools too), else raise ParameterError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ParameterError(f"The '{name}' parameter of {func} must be a bool. Got {value!r} instead.")
+    return bool(value)
+
+
+def check_table(table: Any, func: str, name: str = "table") -> Any:
+    """Raise ParameterError unless *table* is an :class:`~valuechain.IOTable`."""
+    from .table import IOTable
+
+    if not isinstance(table, IOTable):
+        raise ParameterError(
+            f"The '{name}' parameter of {func} must be an IOTable. Got {type(table).__name__} instead."
+        )
+    return table
+
+
+__all__ += ["check_table", "check_bool"]

@@ -444,6 +444,9 @@ def compare(tables: Sequence[IOTable] | Mapping[Any, IOTable], *, blocs: Mapping
     alpha = check_number(alpha, "alpha", "compare", low=0, high=1, closed="right")
     top_k = check_int(top_k, "top_k", "compare", low=1)
     theta = check_number(theta, "theta", "compare", low=0, high=1, closed="right")
+    if not isinstance(tables, (Mapping, Sequence)) or isinstance(tables, (str, bytes)):
+        raise ParameterError("The 'tables' parameter of compare must be a list or a mapping of IOTable. "
+                             f"Got {type(tables).__name__} instead.")
     if isinstance(tables, Mapping):
         years = list(tables.keys())
         tabs = list(tables.values())
@@ -454,7 +457,8 @@ def compare(tables: Sequence[IOTable] | Mapping[Any, IOTable], *, blocs: Mapping
         raise ParameterError(f"The 'tables' parameter of compare must hold at least 2 tables. Got {len(tabs)} instead.")
     for t in tabs:
         if not isinstance(t, IOTable):
-            raise ParameterError(f"compare expects IOTable objects; got {type(t).__name__}.")
+            raise ParameterError("The 'tables' parameter of compare must hold IOTable objects. "
+                                 f"Got {type(t).__name__} instead.")
     if deflators:
         tabs = [_deflate(t, deflators[y]) if y in deflators else t for t, y in zip(tabs, years)]
     first = tabs[0].nodes

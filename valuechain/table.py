@@ -12,7 +12,11 @@ Rules
 * Index levels are ``("region", "sector")`` for nodes and ``("region", "category")``
   for final-demand columns; ``V`` has one row per value-added component.
 * Zero-output nodes: their column of ``A`` and row of ``B`` are 0 by definition
-  (no division is attempted); they are listed in :meth:`IOTable.summary`.
+  (no division is attempted); they are listed in :meth:`IOTable.summary`.  An
+  output so small that its reciprocal overflows (below about 5.6e-309) counts as zero.
+* The Leontief inverse exists as the series ``I + A + A² + ...`` only when the
+  spectral radius of A is below 1; a table where it is not (some node's inputs
+  reach its output) is refused with :class:`ConvergenceError` at the first solve.
 * When ``V`` is not given, value added is derived as ``x - Z.sum(axis=0)`` (one row
   named ``"value_added"``).
 * Negative intermediate flows are refused unless ``allow_negative=True``;
@@ -48,6 +52,8 @@ FD_LEVELS = ("region", "category")
 
 #: Density below which (and size above which) Z is factorised as a sparse matrix.
 SPARSE_DENSITY = 0.05
+#: Outputs at or below this count as zero (their reciprocal would overflow).
+_TINY = 1.0 / np.finfo(float).max
 SPARSE_MIN_NODES = 2000
 
 
@@ -349,14 +355,42 @@ class IOTable:
     @cached_property
     def zero_output(self) -> pd.MultiIndex:
         """Nodes with zero gross output (their A columns and B rows are 0)."""
-        return self.nodes[self.x.to_numpy() == 0]
+        return self.nodes[self._xinv == 0]
 
     @cached_property
     def _xinv(self) -> np.ndarray:
+        """1/x, with 0 for zero output (and for outputs whose reciprocal would overflow)."""
         xv = self.x.to_numpy()
         out = np.zeros_like(xv)
-        np.divide(1.0, xv, out=out, where=xv != 0)
+        np.divide(1.0, xv, out=out, where=np.abs(xv) > _TINY)
         return out
+
+    def _spectral_radius(self) -> float:
+        """Spectral radius of A, computed only when a column sum of |A| reaches 1 (else it is below 1)."""
+        zv = self.Z.to_numpy()
+        colsum = np.abs(zv).sum(axis=0) * self._xinv
+        if self.n == 0 or colsum.max(initial=0.0) < 1.0 - 1e-12:
+            return float(colsum.max(initial=0.0))
+        if self.n <= 500:
+            return float(np.abs(np.linalg.eigvals(zv * self._xinv[None, :])).max())
+        op = spla.LinearOperator((self.n, self.n), matvec=lambda v: zv @ (self._xinv * v), dtype=float)
+        try:
+            vals = spla.eigs(op, k=1, which="LM", return_eigenvectors=False, maxiter=20 * self.n, tol=1e-10)
+        except spla.ArpackNoConvergence:  # fall back to a safe bound
+            return float(colsum.max())
+        return float(np.abs(vals).max())
+
+    def _check_spectral_radius(self) -> None:
+        rho = self._spectral_radius()
+        if rho >= 1.0 - 1e-12:
+            colsum = self.Z.to_numpy().sum(axis=0) * self._xinv
+            worst = np.argsort(-colsum)[:5]
+            lines = "; ".join(f"{self.nodes[i]!r}: inputs/output = {colsum[i]:.4g}" for i in worst if colsum[i] >= 1 - 1e-12)
+            raise ConvergenceError(
+                f"The spectral radius of A is {rho:.6g} >= 1 for table {self.meta.name!r}: I - A is singular or the Leontief "
+                f"series diverges. Nodes whose intermediate inputs reach their output: {lines or 'none individually'}. "
+                "Check the value-added rows and the output vector."
+            )
 
     def _frame(self, arr: np.ndarray, name: str) -> pd.DataFrame:
         df = pd.DataFrame(arr, index=self.nodes, columns=self.nodes, copy=False)
@@ -391,6 +425,7 @@ class IOTable:
     @cached_property
     def _lu(self) -> Any:
         """One factorisation of ``I - A``, reused by every Leontief solve."""
+        self._check_spectral_radius()
         zv = self.Z.to_numpy()
         if self._use_sparse:
             M = sp.identity(self.n, format="csc") - sp.csc_matrix(zv) @ sp.diags(self._xinv)
@@ -443,7 +478,7 @@ class IOTable:
         Lv = self.L.to_numpy()
         xv = self.x.to_numpy()
         Gv = self._xinv[:, None] * Lv * xv[None, :]
-        zero = xv == 0
+        zero = self._xinv == 0
         if zero.any():  # (I - B) has an identity row there: G row = e_i
             Gv[zero, :] = 0.0
             Gv[zero, zero] = 1.0

@@ -595,6 +595,9 @@ def product_space(proximity: pd.DataFrame | Complexity, *, min_proximity: float 
 
     if isinstance(proximity, Complexity):
         proximity = proximity.proximity
+    if not isinstance(proximity, pd.DataFrame):
+        raise ParameterError("The 'proximity' parameter of product_space must be a proximity DataFrame or a "
+                             f"Complexity result. Got {type(proximity).__name__} instead.")
     min_proximity = check_number(min_proximity, "min_proximity", "product_space", low=0)
     P = proximity.to_numpy(dtype=float)
     if P.shape[0] != P.shape[1]:

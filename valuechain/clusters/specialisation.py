@@ -302,6 +302,7 @@ def cluster_kpis(
     >>> vc.clusters.cluster_kpis(long).loc[("a", "x"), ["growth", "lq_end"]].round(4).tolist()
     [1.0, 1.1111]
     """
+    lq_threshold = check_number(lq_threshold, "lq_threshold", "cluster_kpis", low=0)
     df = tidy_activity(activity, value=value)
     if "year" not in df.columns:
         raise LabelError("cluster_kpis needs a long activity table with a 'year' column.")

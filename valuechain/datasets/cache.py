@@ -173,17 +173,22 @@ def fetch(name: str, year: int | None = None, *, progress: Callable[..., Any] | 
     target = local_path(name, year)
     sha = ds.sha256.get(_key(year)) if isinstance(ds.sha256, dict) else ds.sha256
     where = _where_to_get(name, year, target)
-    if ds.kind == "manual" or not ds.url:
+    manual = ds.kind == "manual" or not ds.url
+    got = None
+    if target.is_file() and sha:
+        got = sha256(target)
+        if got == sha:
+            return target
+        if manual:  # the user's own copy: report, never delete it
+            raise DatasetError(f"{target}: SHA-256 {got} does not match the expected {sha} for dataset "
+                               f"{name!r}{_yr(year)}; replace the file with the published one. {where}")
+        target.unlink()  # a corrupt or stale cache entry is discarded and downloaded again
+        where = (f"The cached file {target} failed its SHA-256 check (got {got}) and was discarded. " + where)
+    if manual:
         if target.is_file():
             return target
         raise DatasetError(f"Dataset {name!r}{_yr(year)} is not on this machine and cannot be downloaded "
                            f"automatically. {where}")
-    if target.is_file() and sha:
-        got = sha256(target)
-        if got != sha:
-            raise DatasetError(f"{target}: SHA-256 {got} does not match the expected {sha} for dataset "
-                               f"{name!r}{_yr(year)}; delete the file and fetch again. {where}")
-        return target
     import pooch
 
     url = ds.url.format(year=year if year is not None else "")

@@ -190,7 +190,20 @@ class MRIO:
     def Lloc(self) -> np.ndarray:
         """Local inverses ``(I - A_ss)⁻¹`` stacked (G, N, N): G small dense solves."""
         eye = np.broadcast_to(np.eye(self.N), self.Ad.shape)
-        return np.linalg.solve(eye - self.Ad, eye)
+        try:
+            out = np.linalg.solve(eye - self.Ad, eye)
+        except np.linalg.LinAlgError as exc:
+            from ..errors import ConvergenceError
+
+            raise ConvergenceError(
+                "A domestic block I - A_ss is singular (a closed loop of domestic nodes with no value added "
+                f"or final demand): {exc}."
+            ) from exc
+        if not np.isfinite(out).all():
+            from ..errors import ConvergenceError
+
+            raise ConvergenceError("A domestic block I - A_ss is singular (NaN/inf in its inverse).")
+        return out
 
     def local(self, v: np.ndarray) -> np.ndarray:
         """``L v`` with L the block-diagonal local inverse; v is (n,) or (n, k)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice
+from .._validation import check_choice, check_table
 from ..table import IOTable
 from ._mrio import MRIO, aggregate_terms, safe_div
 
@@ -131,6 +131,7 @@ def borin_mancini(table: IOTable, approach: str = "source", *, level: str = "cou
     >>> bool(np.allclose(bm["GVC"], vc.gvc.borin_mancini(t, "sink")["GVC"]))
     True
     """
+    check_table(table, "borin_mancini")
     check_choice(approach, "approach", "borin_mancini", ("source", "sink"))
     m = MRIO(table, "borin_mancini")
     terms = _bm_terms(m, approach)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..table import IOTable
+from .._validation import check_table
 from ._mrio import MRIO, aggregate_terms, safe_div
 
 __all__ = ["wwz", "kww", "WWZ_TERMS", "KWW_TERMS"]
@@ -129,6 +130,7 @@ def wwz(table: IOTable, *, level: str = "bilateral_sector") -> pd.DataFrame:
     >>> bool(np.allclose(w.drop(columns="exports").sum(axis=1), w["exports"]))
     True
     """
+    check_table(table, "wwz")
     m = MRIO(table, "wwz")
     terms = _wwz_terms(m)
     arr = np.concatenate([_exports(m)[..., None], terms], axis=3)
@@ -170,6 +172,7 @@ def kww(table: IOTable, *, level: str = "country") -> pd.DataFrame:
     >>> bool(np.allclose(k[vc.gvc.KWW_TERMS].sum(axis=1), k["exports"]))
     True
     """
+    check_table(table, "kww")
     m = MRIO(table, "kww")
     terms = _wwz_terms(m)
     pos = {name: i for i, name in enumerate(WWZ_TERMS)}

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..table import IOTable
+from .._validation import check_table
 from ._mrio import MRIO, safe_div
 
 __all__ = ["production_length"]
@@ -50,6 +51,7 @@ def production_length(table: IOTable) -> pd.DataFrame:
     >>> bool((pl["PLv_GVC"][pl["PLv_GVC"] > 0] >= 2).all())
     True
     """
+    check_table(table, "production_length")
     m = MRIO(table, "production_length")
     y = m.y
     yD = m.Yd

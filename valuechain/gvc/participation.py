@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice
+from .._validation import check_choice, check_table
 from ..table import IOTable
 from ._mrio import MRIO, safe_div
 
@@ -53,6 +53,7 @@ def participation(table: IOTable, *, level: str = "sector") -> pd.DataFrame:
     >>> bool(np.allclose(p[["va_D", "va_RT", "va_GVC_S", "va_GVC_C"]].sum(axis=1), p["va"]))
     True
     """
+    check_table(table, "participation")
     check_choice(level, "level", "participation", ("sector", "country"))
     m = MRIO(table, "participation")
     vc_, x = m.vc, m.x

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..table import IOTable
+from .._validation import check_table
 from ._mrio import MRIO, safe_div
 
 __all__ = ["tiva"]
@@ -43,6 +44,7 @@ def tiva(table: IOTable) -> pd.DataFrame:
     >>> bool(np.allclose(r["BALVAFD"], r["BALGR"]))
     True
     """
+    check_table(table, "tiva")
     m = MRIO(table, "tiva")
     G, N = m.G, m.N
     reg = np.repeat(np.arange(G), N)

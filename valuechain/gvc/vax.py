@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice
+from .._validation import check_bool, check_choice, check_table
 from ..table import IOTable
 from ._mrio import MRIO, safe_div
 
@@ -52,6 +52,7 @@ def value_added_origin(table: IOTable, post: str = "exports") -> pd.DataFrame:
     >>> bool(np.isclose(d["value"].sum(), vc.gvc.tiva(t)["EXGR"].sum()))
     True
     """
+    check_table(table, "value_added_origin")
     check_choice(post, "post", "value_added_origin", _POST)
     m = MRIO(table, "value_added_origin")
     w = {"exports": m.E.sum(axis=1), "output": m.x, "final_demand": m.y}[post]
@@ -95,6 +96,8 @@ def vax(table: IOTable, *, bilateral: bool = False) -> pd.DataFrame:
     >>> bool(((r["VAX_ratio"] > 0) & (r["VAX_ratio"] < 1)).all())
     True
     """
+    check_table(table, "vax")
+    bilateral = check_bool(bilateral, "bilateral", "vax")
     m = MRIO(table, "vax")
     reg = np.repeat(np.arange(m.G), m.N)
     LY = m.solve(m.Yc)  # (n, G): output for final demand of each country

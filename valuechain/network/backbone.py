@@ -63,6 +63,9 @@ def disparity_pvalues(graph: SupplyGraph) -> pd.DataFrame:
     >>> vc.network.disparity_pvalues(g)["p_out"].round(4).tolist()
     [0.4444, 0.4444, 0.4444]
     """
+    if not isinstance(graph, SupplyGraph):
+        raise ParameterError(
+            f"The 'graph' parameter of disparity_pvalues must be a SupplyGraph. Got {type(graph).__name__} instead.")
     p_out, p_in = _pvalues(graph)
     df = graph.edges
     df["p_out"] = p_out

@@ -96,10 +96,15 @@ def _row_stochastic(W: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
 
 def _solve(M: sp.spmatrix, b: np.ndarray) -> np.ndarray:
     """Solve M y = b: dense LU for up to DENSE_MAX nodes, sparse LU above."""
-    if M.shape[0] <= DENSE_MAX:
-        out = sla.solve(M.toarray(), b, check_finite=False)
-    else:
-        out = spla.spsolve(sp.csc_matrix(M), b)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if M.shape[0] <= DENSE_MAX:
+                out = sla.solve(M.toarray(), b, check_finite=False)
+            else:
+                out = spla.spsolve(sp.csc_matrix(M), b)
+    except (np.linalg.LinAlgError, RuntimeError) as exc:
+        raise ConvergenceError(f"The linear system of the centrality is singular ({exc}).") from exc
     if not np.all(np.isfinite(out)):
         raise ConvergenceError("The linear system of the centrality is singular (NaN/inf in the solution).")
     return out
@@ -422,8 +427,15 @@ def _walk(g: SupplyGraph, direction: str, func: str):
     P = Wk / s[:, None] if len(keep) > 1 else np.ones((1, 1))
     N = len(keep)
     M = np.eye(N) - P + 1.0
-    pi = sla.solve(M.T, np.ones(N), check_finite=False)
-    Zf = sla.inv(np.eye(N) - P + np.outer(np.ones(N), pi), check_finite=False)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pi = sla.solve(M.T, np.ones(N), check_finite=False)
+            Zf = sla.inv(np.eye(N) - P + np.outer(np.ones(N), pi), check_finite=False)
+    except np.linalg.LinAlgError as exc:
+        raise ConvergenceError(f"{func}: the random-walk fundamental matrix is singular ({exc}).") from exc
+    if not (np.isfinite(pi).all() and np.isfinite(Zf).all()):
+        raise ConvergenceError(f"{func}: NaN/inf in the random-walk stationary distribution or fundamental matrix.")
     H = (np.diag(Zf)[None, :] - Zf) / pi[None, :]
     np.fill_diagonal(H, 0.0)
     return keep, P, pi, H
@@ -585,6 +597,7 @@ def centrality(graph: SupplyGraph | IOTable, *, damping: float = 0.85, personali
     """
     func = "centrality"
     g = _graph(graph, func)
+    check_number(damping, "damping", func, low=0, high=1, closed="neither")
     check_choice(paths, "paths", func, ("graph", "backbone"))
     check_choice(distance, "distance", func, _DISTANCES)
     check_choice(direction, "direction", func, _DIRECTIONS)

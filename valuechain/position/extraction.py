@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice, fmt_labels
+from .._validation import check_choice, fmt_labels, check_table
 from ..errors import LabelError
 from ..table import IOTable
 
@@ -80,11 +80,12 @@ def extraction(table: IOTable, *, regions=None, sectors=None, nodes=None, per: s
     >>> vc.position.extraction(t)["total"].round(3).tolist()
     [1210.526, 2588.235]
     """
+    check_table(table, "extraction")
     check_choice(per, "per", "extraction", ("node", "region", "sector"))
     xv = table.x.to_numpy()
     total_x = xv.sum()
     U = table.solve(xv) * table._xinv
-    U[xv == 0] = 1.0
+    U[table._xinv == 0] = 1.0
     if regions is not None or sectors is not None or nodes is not None:
         mask = _node_mask(table, regions, sectors, nodes)
         idx = np.flatnonzero(mask)

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..errors import TableError
 from ..table import IOTable
+from .._validation import check_table
 
 __all__ = ["influence_vector"]
 
@@ -29,6 +30,7 @@ def influence_vector(table: IOTable) -> pd.Series:
     >>> vc.position.influence_vector(t).round(6).tolist()
     [0.487805, 0.97561]
     """
+    check_table(table, "influence_vector")
     f = table.f.to_numpy()
     gdp = f.sum()
     if gdp == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_number
+from .._validation import check_number, check_table
 from ..table import IOTable
 
 __all__ = ["linkages", "key_sectors"]
@@ -43,6 +43,7 @@ def linkages(table: IOTable, *, crit: float = 1.0) -> pd.DataFrame:
     >>> vc.position.linkages(t)[["backward", "forward_ghosh"]].round(6).values.tolist()
     [[1.022222, 1.208333], [0.977778, 0.791667]]
     """
+    check_table(table, "linkages")
     crit = check_number(crit, "crit", "linkages", low=0, closed="neither")
     n = table.n
     xv = table.x.to_numpy()
@@ -51,7 +52,7 @@ def linkages(table: IOTable, *, crit: float = 1.0) -> pd.DataFrame:
     row = table.solve(ones)  # L1
     total = col.sum()
     g1 = table.solve(xv) * table._xinv  # G1 = x^-1 L x
-    g1[xv == 0] = 1.0
+    g1[table._xinv == 0] = 1.0
     zv = table.Z.to_numpy()
     df = pd.DataFrame(
         {
@@ -82,6 +83,7 @@ def key_sectors(table: IOTable, *, crit: float = 1.0, forward: str = "ghosh") ->
     >>> vc.position.key_sectors(t).tolist()
     ['III key sector', 'I independent']
     """
+    check_table(table, "key_sectors")
     from .._validation import check_choice
 
     check_choice(forward, "forward", "key_sectors", ("ghosh", "rasmussen"))

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..table import IOTable
+from .._validation import check_table
 
 __all__ = ["output_multipliers", "value_added_multipliers", "multipliers"]
 
@@ -25,6 +26,7 @@ def output_multipliers(table: IOTable) -> pd.Series:
     >>> vc.position.output_multipliers(t).round(3).tolist()
     [1.518, 1.452]
     """
+    check_table(table, "output_multipliers")
     m = table.solve(np.ones(table.n), transpose=True)
     return table.series(m, "output_multiplier", unit="output per unit of final demand")
 
@@ -42,6 +44,7 @@ def value_added_multipliers(table: IOTable, component: str | None = None) -> pd.
     >>> vc.position.value_added_multipliers(t).round(9).tolist()
     [1.0, 1.0]
     """
+    check_table(table, "value_added_multipliers")
     if component is None:
         v = table.v.to_numpy()
         name = "value_added_multiplier"
@@ -73,6 +76,7 @@ def multipliers(table: IOTable) -> pd.DataFrame:
     >>> vc.position.multipliers(t).round(6)["output"].tolist()
     [1.518152, 1.452145]
     """
+    check_table(table, "multipliers")
     xinv = table._xinv
     rhs = [np.ones(table.n), table.v.to_numpy() * xinv]
     names = ["output", "value_added"]

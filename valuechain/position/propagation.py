@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..table import IOTable
+from .._validation import check_table
 
 __all__ = ["propagation_lengths"]
 
@@ -28,6 +29,7 @@ def propagation_lengths(table: IOTable) -> pd.DataFrame:
     >>> vc.position.propagation_lengths(t).round(6).values.tolist()
     [[1.597017, 1.376238], [1.376238, 1.835697]]
     """
+    check_table(table, "propagation_lengths")
     Lv = table.L.to_numpy()
     H = Lv @ Lv - Lv
     denom = Lv.copy()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import fmt_labels
+from .._validation import fmt_labels, check_table
 from ..errors import BalanceError, LabelError
 from ..table import IOTable
 
@@ -61,10 +61,11 @@ def upstreamness(table: IOTable, *, exports=None, imports=None, inventories=None
     >>> vc.position.upstreamness(t).round(6).tolist()
     [1.914191, 1.254125]
     """
+    check_table(table, "upstreamness")
     xv = table.x.to_numpy()
     if exports is None and imports is None and inventories is None:
         U = table.solve(xv) * table._xinv
-        U[xv == 0] = 1.0
+        U[table._xinv == 0] = 1.0
         return table.series(U, "upstreamness", method="G1 (AFCH 2012)", unit="stages")
     X = _vector(table, exports, "exports")
     M = _vector(table, imports, "imports")
@@ -96,5 +97,6 @@ def downstreamness(table: IOTable) -> pd.Series:
     >>> vc.position.downstreamness(t).round(6).tolist()
     [1.518152, 1.452145]
     """
+    check_table(table, "downstreamness")
     D = table.solve(np.ones(table.n), transpose=True)
     return table.series(D, "downstreamness", method="1'L (Miller & Temurshoev 2017)", unit="stages")
