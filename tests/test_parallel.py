@@ -7,7 +7,15 @@ import pytest
 
 import valuechain as vc
 from valuechain._parallel import pmap
-from conftest import random_table
+
+# Dask workers import this module to unpickle _shock: keep its module-level imports
+# importable from any working directory (no `conftest` import here).
+
+
+def random_table(*args, **kwargs):
+    from conftest import random_table as make
+
+    return make(*args, **kwargs)
 
 
 def _shock(table, k):
