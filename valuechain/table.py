@@ -564,6 +564,46 @@ class IOTable:
         return IOTable(Z, Y, V, x.loc[order], meta=self.meta.with_history(step),
                        allow_negative=self.allow_negative, rtol=self.rtol)
 
+    def node_mask(self, regions=None, sectors=None, nodes=None, *, func: str = "select") -> np.ndarray:
+        """Boolean mask of the nodes in the given regions AND sectors (and/or listed nodes).
+
+        Each of *regions*, *sectors* is a label or a list of labels; *nodes* a list of
+        (region, sector) pairs.  ``None`` means no restriction.  Unknown labels and an
+        empty selection raise :class:`LabelError`; other types a :class:`ParameterError`.
+        """
+        from .errors import ParameterError
+
+        mask = np.ones(self.n, dtype=bool)
+        if nodes is not None:
+            try:
+                wanted = pd.MultiIndex.from_tuples([tuple(nd) for nd in nodes])
+            except TypeError:
+                raise ParameterError(f"The 'nodes' parameter of {func} must be a list of (region, sector) pairs. "
+                                     f"Got {nodes!r} instead.") from None
+            missing = wanted.difference(self.nodes)
+            if len(missing):
+                raise LabelError(f"{func}: unknown node(s) {fmt_labels(missing)}.")
+            mask &= self.nodes.isin(wanted)
+        for level, wanted in (("region", regions), ("sector", sectors)):
+            if wanted is None:
+                continue
+            if isinstance(wanted, str):
+                wanted = [wanted]
+            elif isinstance(wanted, (list, tuple, set, pd.Index, np.ndarray, pd.Series)):
+                wanted = list(wanted)
+            else:
+                raise ParameterError(f"The '{level}s' parameter of {func} must be a label or a list of labels. "
+                                     f"Got {wanted!r} instead.")
+            labels = self.nodes.get_level_values(level)
+            present = set(labels)
+            unknown = [w for w in wanted if w not in present]
+            if unknown:
+                raise LabelError(f"{func}: unknown {level}(s) {fmt_labels(unknown)}.")
+            mask &= np.asarray(labels.isin(wanted))
+        if not mask.any():
+            raise LabelError(f"{func}: the selection keeps no node.")
+        return mask
+
     def select(self, regions: list | None = None, sectors: list | None = None) -> "IOTable":
         """A sub-table of the chosen regions and/or sectors, still balanced.
 
@@ -571,17 +611,7 @@ class IOTable:
         ``"inputs from excluded nodes"``; sales to excluded nodes become a
         final-demand column ``(buyer region, "intermediate use by excluded nodes")``.
         """
-        keep = np.ones(self.n, dtype=bool)
-        for level, wanted in (("region", regions), ("sector", sectors)):
-            if wanted is None:
-                continue
-            labels = self.nodes.get_level_values(level)
-            unknown = [w for w in wanted if w not in set(labels)]
-            if unknown:
-                raise LabelError(f"select: unknown {level}(s) {fmt_labels(unknown)}.")
-            keep &= labels.isin(wanted)
-        if not keep.any():
-            raise LabelError("select: the selection keeps no node.")
+        keep = self.node_mask(regions, sectors, func="select")
         kept = self.nodes[keep]
         Z = self.Z.loc[kept, kept]
         out = self.Z.loc[kept, ~keep]

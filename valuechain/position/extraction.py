@@ -17,8 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice, fmt_labels, check_table
-from ..errors import LabelError
+from .._validation import check_choice, check_table
 from ..table import IOTable
 
 __all__ = ["extraction"]
@@ -32,28 +31,6 @@ def _group_losses(table: IOTable, idx: np.ndarray, Lcols: np.ndarray, U: np.ndar
     backward = total - float(w.sum())
     forward = float(np.linalg.solve(LSS, xS * (U[idx] - 1.0)).sum())
     return total, backward, forward
-
-
-def _node_mask(table: IOTable, regions, sectors, nodes) -> np.ndarray:
-    mask = np.ones(table.n, dtype=bool)
-    if nodes is not None:
-        wanted = pd.MultiIndex.from_tuples([tuple(n) for n in nodes])
-        missing = wanted.difference(table.nodes)
-        if len(missing):
-            raise LabelError(f"extraction: unknown node(s) {fmt_labels(missing)}.")
-        mask &= table.nodes.isin(wanted)
-    for level, wanted in (("region", regions), ("sector", sectors)):
-        if wanted is None:
-            continue
-        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
-        labels = table.nodes.get_level_values(level)
-        unknown = [w for w in wanted if w not in set(labels)]
-        if unknown:
-            raise LabelError(f"extraction: unknown {level}(s) {fmt_labels(unknown)}.")
-        mask &= labels.isin(wanted)
-    if not mask.any():
-        raise LabelError("extraction: the group to extract is empty.")
-    return mask
 
 
 def extraction(table: IOTable, *, regions=None, sectors=None, nodes=None, per: str = "node"):
@@ -87,7 +64,7 @@ def extraction(table: IOTable, *, regions=None, sectors=None, nodes=None, per: s
     U = table.solve(xv) * table._xinv
     U[table._xinv == 0] = 1.0
     if regions is not None or sectors is not None or nodes is not None:
-        mask = _node_mask(table, regions, sectors, nodes)
+        mask = table.node_mask(regions, sectors, nodes, func="extraction")
         idx = np.flatnonzero(mask)
         E = np.zeros((table.n, len(idx)))
         E[idx, np.arange(len(idx))] = 1.0
