@@ -128,6 +128,19 @@ def _check_finite(df: pd.DataFrame, what: str) -> None:
         )
 
 
+def _order_like(idx: pd.Index, ref: pd.Index, what: str) -> pd.Index:
+    """*ref*-ordered labels of *idx*, or a LabelError listing what is missing on each side."""
+    if idx.equals(ref):
+        return ref
+    miss = ref.difference(idx)
+    extra = idx.difference(ref)
+    if len(miss) or len(extra):
+        raise LabelError(
+            f"{what} must carry the Z labels; missing: {fmt_labels(miss)}; not in Z: {fmt_labels(extra)}."
+        )
+    return ref
+
+
 @dataclass(frozen=True, eq=False)
 class IOTable:
     """A labelled (multi-regional) input-output table.
@@ -194,15 +207,7 @@ class IOTable:
         Z.columns = _as_node_index(Z.columns, "Z columns", region)
         _check_unique(Z.index, "Z rows")
         _check_unique(Z.columns, "Z columns")
-        if not Z.index.equals(Z.columns):
-            missing_c = Z.index.difference(Z.columns)
-            missing_r = Z.columns.difference(Z.index)
-            if len(missing_c) or len(missing_r):
-                raise LabelError(
-                    "Z rows and columns must carry the same (region, sector) labels; "
-                    f"rows without a column: {fmt_labels(missing_c)}; columns without a row: {fmt_labels(missing_r)}."
-                )
-            Z = Z.loc[:, Z.index]
+        Z = Z.loc[:, _order_like(Z.columns, Z.index, "Z columns")]
         Z = Z.astype(float)
         _check_finite(Z, "Z")
 
@@ -231,15 +236,7 @@ class IOTable:
             )
         _check_unique(Y.index, "Y rows")
         _check_unique(Y.columns, "Y columns")
-        if not Y.index.equals(Z.index):
-            miss = Z.index.difference(Y.index)
-            extra = Y.index.difference(Z.index)
-            if len(miss) or len(extra):
-                raise LabelError(
-                    "Y rows must match the Z labels; missing in Y: "
-                    f"{fmt_labels(miss)}; not in Z: {fmt_labels(extra)}."
-                )
-            Y = Y.loc[Z.index]
+        Y = Y.loc[_order_like(Y.index, Z.index, "Y rows")]
         Y = Y.astype(float)
         _check_finite(Y, "Y")
 
@@ -258,14 +255,7 @@ class IOTable:
             x = pd.Series(self.x, copy=True)
             x.index = _as_node_index(x.index, "x", region)
             _check_unique(x.index, "x")
-            if not x.index.equals(Z.index):
-                miss = Z.index.difference(x.index)
-                extra = x.index.difference(Z.index)
-                if len(miss) or len(extra):
-                    raise LabelError(
-                        f"x labels must match Z; missing in x: {fmt_labels(miss)}; not in Z: {fmt_labels(extra)}."
-                    )
-                x = x.loc[Z.index]
+            x = x.loc[_order_like(x.index, Z.index, "x")]
             x = x.astype(float).rename("x")
         xv = x.to_numpy()
         if not np.isfinite(xv).all():
@@ -287,15 +277,7 @@ class IOTable:
             V.columns = _as_node_index(V.columns, "V columns", region)
             _check_unique(V.columns, "V columns")
             _check_unique(V.index, "V rows")
-            if not V.columns.equals(Z.columns):
-                miss = Z.columns.difference(V.columns)
-                extra = V.columns.difference(Z.columns)
-                if len(miss) or len(extra):
-                    raise LabelError(
-                        f"V columns must match the Z labels; missing in V: {fmt_labels(miss)}; "
-                        f"not in Z: {fmt_labels(extra)}."
-                    )
-                V = V.loc[:, Z.columns]
+            V = V.loc[:, _order_like(V.columns, Z.columns, "V columns")]
             V = V.astype(float)
             if V.index.name is None:
                 V.index.name = "component"
