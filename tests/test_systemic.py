@@ -118,3 +118,89 @@ def test_cli_resilience():
     bad = runner.invoke(app, ["resilience", "systemic", "-d", "miller_blair", "--essential", "2"])
     assert bad.exit_code == 2
     assert "--essential" in bad.output and len(bad.output.strip().splitlines()) == 1
+    bad = runner.invoke(app, ["resilience", "systemic", "-d", "miller_blair", "--scheduler", "nowhere"])
+    assert bad.exit_code == 2
+    assert "'scheduler' parameter" in bad.output and len(bad.output.strip().splitlines()) == 1
+    assert vc._config.current().scheduler is None
+
+
+# ------------------------------------------------------------------ fast path vs a plain reference cascade
+
+def reference_cascade(table: vc.IOTable, essential: np.ndarray, k: int, tol: float = 1e-14,
+                      max_iter: int = 200_000) -> float:
+    """The textbook cascade for failing node k: plain monotone iteration, float64, no shortcuts."""
+    Z = table.Z.to_numpy()
+    x = table.x.to_numpy()
+    A = Z / x[None, :]  # a_ij: input coefficients (buyer j)
+    Bm = Z / x[:, None]  # b_ij: sales shares (supplier i)
+    E = essential & (Z > 0)
+    An = np.where(E, 0.0, A)
+    D = np.zeros(table.n)
+    D[k] = 1.0
+    for _ in range(max_iter):
+        down = An.T @ D
+        ess = np.array([D[E[:, j]].max() if E[:, j].any() else 0.0 for j in range(table.n)])
+        up = Bm @ D
+        new = np.minimum(1.0, np.maximum.reduce([D, down, ess, up]))
+        new[k] = 1.0
+        if np.abs(new - D).max() <= tol:
+            return float(x @ new / x.sum())
+        D = new
+    raise AssertionError("reference cascade did not converge")
+
+
+def _essential(table, threshold):
+    return vc.resilience.systemic.essential_inputs(table, threshold=threshold).to_numpy()
+
+
+@pytest.mark.parametrize("seed,threshold", [(3, 0.2), (4, 0.25), (5, 0.15), (5, 0.35)])
+def test_fast_path_equals_reference_cascade(seed, threshold):
+    t = random_table(3, 4, seed=seed)
+    E = _essential(t, threshold)
+    fast = res.systemic_risk(t, essential=threshold, tol=1e-12, batch=5)
+    ref = [reference_cascade(t, E, k) for k in range(t.n)]
+    np.testing.assert_allclose(fast.to_numpy(), ref, atol=1e-9)
+    assert np.ptp(ref) > 0.05  # not a degenerate case where every failure stops everything
+    # the default tolerance stays close to the exact fixed point
+    np.testing.assert_allclose(res.systemic_risk(t, essential=threshold).to_numpy(), ref, atol=2e-5)
+
+
+def test_reference_with_essential_cycles_and_negative_final_demand():
+    # an essential 3-cycle (one strongly connected component), a self-supplying node, and a
+    # node whose final demand is negative (sales above output: the monotone path without
+    # extrapolation is used)
+    t0 = random_table(2, 4, seed=11)
+    Z = t0.Z.to_numpy().copy()
+    Z[0, 1] *= 8.0
+    Z[1, 2] *= 8.0
+    Z[2, 0] *= 8.0
+    Z[5, 5] *= 6.0
+    nodes = t0.nodes
+    f = t0.x.to_numpy() * 1.1 - Z.sum(axis=1)
+    f[6] = -0.02 * t0.x.to_numpy()[6]
+    t = vc.IOTable(pd.DataFrame(Z, nodes, nodes), pd.DataFrame({("R0", "fd"): f}, index=nodes))
+    assert (t.f.to_numpy() < 0).any()
+    E = _essential(t, 0.25)
+    assert E[0, 1] and E[1, 2] and E[2, 0]
+    fast = res.systemic_risk(t, essential=0.25, tol=1e-12)
+    ref = [reference_cascade(t, E, k) for k in range(t.n)]
+    np.testing.assert_allclose(fast.to_numpy(), ref, atol=1e-9)
+    # failing any member of the essential cycle stops the whole cycle
+    three = t.x.to_numpy()[:3].sum() / t.x.sum()
+    assert (fast.iloc[:3] >= three - 1e-12).all()
+
+
+def test_single_precision_path_equals_reference():
+    t = random_table(10, 100, seed=2, density=0.05)  # 1,000 nodes: float32 products, sparse coefficients
+    E = _essential(t, 0.05)
+    k = [0, 321, 777]
+    fast = res.systemic_risk(t, nodes=list(t.nodes[k]), tol=1e-10)
+    ref = [reference_cascade(t, E, j, tol=1e-13) for j in k]
+    np.testing.assert_allclose(fast.to_numpy(), ref, atol=2e-6)
+
+
+def test_progress_reports_failing_nodes(testmrio):
+    seen = []
+    res.systemic_risk(testmrio, batch=16, progress=lambda d, n: seen.append((d, n)))
+    assert seen[-1] == (testmrio.n, testmrio.n)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)

@@ -134,6 +134,7 @@ def register(app: typer.Typer) -> None:
         steps: Annotated[int, typer.Option("--steps", help="Removal steps (removal).")] = 20,
         draws: Annotated[int, typer.Option("--draws", help="Random draws (removal, order random).")] = 10,
         seed: Annotated[int, typer.Option("--seed", help="Random seed (removal).")] = 0,
+        scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run the systemic-risk batches on Dask: 'local' or tcp://host:port (default: serial).")] = None,
         top: TopOpt = 20,
         out: OutOpt = None,
     ) -> None:
@@ -148,7 +149,15 @@ def register(app: typer.Typer) -> None:
             t = load_table(dataset, table, year, fmt)
             if analysis is Analysis.systemic:
                 check_number(essential, "--essential", "resilience", low=0.0, high=1.0)
-                s = res.systemic_risk(t, essential=essential)
+                from .. import _config
+
+                before = _config.current().scheduler
+                if scheduler is not None:
+                    _config.config(scheduler=scheduler)
+                try:
+                    s = res.systemic_risk(t, essential=essential)
+                finally:
+                    _config.config(scheduler=before)
                 df = s.to_frame()
                 df["rank"] = s.rank(ascending=False, method="min").astype(int)
                 print_frame(df, title=f"systemic risk — {t.meta.name}", top=top, sort="systemic_risk")

@@ -6,7 +6,10 @@ dynamic models (:func:`dynamic_inoperability`, :func:`simulate`) return paths by
 day; :func:`removal_curve` and :func:`systemic_risk` rank and stress the
 network; :func:`concentration`, :func:`dependencies` and
 :func:`single_points_of_failure` screen supplier concentration.  Shocks beyond a
-plain node vector are described by a :class:`Scenario`.
+plain node vector are described by a :class:`Scenario`.  :func:`sweep` runs
+many scenarios (serially or on Dask, see ``vc.config``); :func:`demand_shock`
+also takes a sparse flow :class:`~valuechain.SupplyGraph` (firm-level networks,
+module :mod:`~valuechain.resilience.sparse`).
 """
 
 from ._result import ShockResult
@@ -16,6 +19,8 @@ from .robustness import removal_curve
 from .scenario import Scenario
 from .static import decoupling, demand_shock, extraction, inoperability, supply_shock
 from .systemic import systemic_risk
+from .sweep import sweep
+from . import sparse
 
 __all__ = [
     "Scenario",
@@ -30,6 +35,7 @@ __all__ = [
     "simulate",
     "removal_curve",
     "systemic_risk",
+    "sweep",
     "concentration",
     "dependencies",
     "single_points_of_failure",

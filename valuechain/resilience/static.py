@@ -39,17 +39,87 @@ def _vcoef(table: IOTable) -> np.ndarray:
     return table.v.to_numpy() * table._xinv
 
 
-def demand_shock(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
+def _demand_input(table: IOTable, shock: pd.Series | Scenario, func: str = "demand_shock") -> tuple[np.ndarray, dict]:
+    """Final-demand change ``Δf`` per node and the scenario record."""
+    sc = as_scenario(shock, func, "demand")
+    if sc is None:
+        dfin = _node_values(table, shock, func)
+        return dfin, {"kind": "absolute_change", "channel": "demand", "n_shocked": int(np.count_nonzero(dfin))}
+    return -sc.vector(table, "demand"), sc.record()
+
+
+def _supply_input(table: IOTable, shock: pd.Series | Scenario, func: str = "supply_shock") -> tuple[np.ndarray, dict]:
+    """Value-added change ``Δv`` per node and the scenario record."""
+    sc = as_scenario(shock, func, "supply")
+    if sc is None:
+        dv = _node_values(table, shock, func)
+        return dv, {"kind": "absolute_change", "channel": "value_added", "n_shocked": int(np.count_nonzero(dv))}
+    dv = -sc.vector(table, "supply" if sc.supply is not None else "labour")
+    if sc.supply is None and sc.labour is not None:
+        dv = dv * _vcoef(table)  # capacity lost -> value added lost at fixed coefficients
+    return dv, sc.record()
+
+
+def _inoperability_input(table: IOTable, shock: pd.Series | Scenario,
+                         func: str = "inoperability") -> tuple[np.ndarray, dict]:
+    """Demand perturbation ``c*`` per node and the scenario record."""
+    sc = as_scenario(shock, func, "demand")
+    if sc is None:
+        cstar = _node_values(table, shock, func)
+        return cstar, {"kind": "c_star", "channel": "demand", "n_shocked": int(np.count_nonzero(cstar))}
+    return sc.vector(table, "demand") * table._xinv, sc.record()
+
+
+def _propagate(table: IOTable, model: str, U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Output and value-added changes ``(ΔX, ΔV)`` for the shock columns *U* (n x k) of *model*."""
+    U = np.asarray(U, dtype=float)
+    xv = table.x.to_numpy()
+    vc_ = _vcoef(table)
+    one = U.ndim == 1
+    U2 = U[:, None] if one else U
+    if model == "demand_shock":
+        dX = table.solve(U2)
+        dV = vc_[:, None] * dX
+    elif model == "supply_shock":
+        dX = xv[:, None] * table.solve(table._xinv[:, None] * U2, transpose=True)
+        zero = xv == 0
+        dX[zero] += U2[zero]  # G has an identity row for zero-output nodes
+        dV = U2.copy()
+    elif model == "inoperability":
+        Q = table._xinv[:, None] * table.solve(xv[:, None] * U2)
+        dX = -xv[:, None] * Q
+        dV = vc_[:, None] * dX
+    else:  # pragma: no cover - callers validate
+        raise ValueError(model)
+    dX = np.asarray(dX).reshape(U2.shape)
+    if one:
+        return dX[:, 0], np.asarray(dV)[:, 0]
+    return dX, np.asarray(dV)
+
+
+def demand_shock(table: Any, shock: pd.Series | Scenario, *, solver: str = "auto", tol: float = 1e-10,
+                 max_iter: int = 1000) -> ShockResult:
     """Leontief demand shock ``Δx = L Δf``.
 
     Parameters
     ----------
-    table : IOTable
+    table : IOTable or SupplyGraph
+        A table (one LU solve), or a sparse ``SupplyGraph`` with ``weight="flow"``
+        and an ``output`` node attribute (firm-level networks; see
+        :func:`valuechain.resilience.sparse.graph_demand_shock`: no dense
+        N x N matrix is ever formed).
     shock : Series or Scenario
-        A Series indexed by (region, sector) is the absolute **change** of final
-        demand ``Δf`` in the table's unit (negative = fall; missing nodes 0).  A
-        :class:`Scenario` gives reductions of final demand (``demand=``) as shares
-        or amounts by node, region or sector.
+        A Series indexed by (region, sector) (or by the graph's node labels) is
+        the absolute **change** of final demand ``Δf`` in the table's unit
+        (negative = fall; missing nodes 0).  A :class:`Scenario` gives
+        reductions of final demand (``demand=``) as shares or amounts by node,
+        region or sector.
+    solver : {"auto", "splu", "gmres", "bicgstab", "neumann"}, default "auto"
+        Graph input only: how ``(I − A) Δx = Δf`` is solved (see
+        :func:`~valuechain.resilience.sparse.graph_demand_shock`).
+    tol, max_iter : float, int
+        Graph input only: relative residual tolerance and iteration limit of the
+        iterative solvers.
 
     Returns
     -------
@@ -57,6 +127,11 @@ def demand_shock(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
         ``.nodes`` (output and value-added baseline, change, loss, loss share per
         node), ``.by_region``, ``.by_sector``, ``.total``; the scenario is in
         ``.nodes.attrs["scenario"]``.
+
+    Raises
+    ------
+    ConvergenceError
+        Graph input: the iterative solver did not reach *tol* in *max_iter* iterations.
 
     Examples
     --------
@@ -67,16 +142,17 @@ def demand_shock(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
     [125.41, 26.4]
     >>> round(float(r.total["output_loss_share"]), 5)
     0.05061
+    >>> g = vc.supply_graph(t, self_loops=True)
+    >>> vc.resilience.demand_shock(g, df).nodes["output_loss"].round(2).tolist()
+    [125.41, 26.4]
     """
-    sc = as_scenario(shock, "demand_shock", "demand")
-    if sc is None:
-        dfin = _node_values(table, shock, "demand_shock")
-        record: dict[str, Any] = {"kind": "absolute_change", "channel": "demand", "n_shocked": int(np.count_nonzero(dfin))}
-    else:
-        dfin = -sc.vector(table, "demand")
-        record = sc.record()
-    dx = table.solve(dfin)
-    return make_result(table, dx, _vcoef(table) * dx, "leontief_demand", record,
+    if not isinstance(table, IOTable):
+        from .sparse import graph_demand_shock
+
+        return graph_demand_shock(table, shock, solver=solver, tol=tol, max_iter=max_iter)
+    dfin, record = _demand_input(table, shock)
+    dx, dv = _propagate(table, "demand_shock", dfin)
+    return make_result(table, dx, dv, "leontief_demand", record,
                        extra={"final_demand_change": dfin}, method="dx = L df")
 
 
@@ -109,19 +185,8 @@ def supply_shock(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
     >>> r.nodes["output_loss"].round(4).tolist()
     [125.4125, 66.0066]
     """
-    sc = as_scenario(shock, "supply_shock", "supply")
-    if sc is None:
-        dv = _node_values(table, shock, "supply_shock")
-        record: dict[str, Any] = {"kind": "absolute_change", "channel": "value_added", "n_shocked": int(np.count_nonzero(dv))}
-    else:
-        dv = -sc.vector(table, "supply" if sc.supply is not None else "labour")
-        if sc.supply is None and sc.labour is not None:
-            dv = dv * _vcoef(table)  # capacity lost -> value added lost at fixed coefficients
-        record = sc.record()
-    xv = table.x.to_numpy()
-    dx = xv * table.solve(table._xinv * dv, transpose=True)
-    zero = xv == 0
-    dx[zero] += dv[zero]  # G has an identity row for zero-output nodes
+    dv, record = _supply_input(table, shock)
+    dx, _ = _propagate(table, "supply_shock", dv)
     return make_result(table, dx, dv, "ghosh_supply", record, extra={"value_added_shock": dv},
                        method="dx' = dv' G")
 
@@ -157,17 +222,10 @@ def inoperability(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
     >>> r.nodes["output_loss"].round(2).tolist()
     [125.41, 26.4]
     """
-    sc = as_scenario(shock, "inoperability", "demand")
-    if sc is None:
-        cstar = _node_values(table, shock, "inoperability")
-        record: dict[str, Any] = {"kind": "c_star", "channel": "demand", "n_shocked": int(np.count_nonzero(cstar))}
-    else:
-        cstar = sc.vector(table, "demand") * table._xinv
-        record = sc.record()
-    xv = table.x.to_numpy()
-    q = table._xinv * table.solve(xv * cstar)
-    dx = -xv * q
-    return make_result(table, dx, _vcoef(table) * dx, "inoperability", record,
+    cstar, record = _inoperability_input(table, shock)
+    dx, dv = _propagate(table, "inoperability", cstar)
+    q = -dx * table._xinv
+    return make_result(table, dx, dv, "inoperability", record,
                        extra={"perturbation": cstar, "inoperability": q}, method="q = (I - A*)^-1 c*")
 
 

@@ -24,11 +24,32 @@ take infinitely often, so the fixed point is the same.  The systemic risk of the
 k is ``ESRI_k = Σ_j x_j (1 − h_j) / Σ_j x_j`` (its own output included).
 
 Several failing nodes are propagated at once as the columns of an n x m matrix,
-so an iteration is one matrix product plus a gather for the essential minimum.
+so an iteration is one matrix product (dense, or sparse CSR when the linear
+coefficients are sparse; single precision from 1,000 nodes) plus one sweep of the
+essential-input graph.  Three devices cut the iterations without moving the
+fixed point:
+
+* the essential constraints are applied in topological order of the
+  (condensed, acyclic) essential graph, so an essential failure crosses any
+  number of essential links in one iteration (Gauss-Seidel on the ``min``);
+* a column leaves the batch as soon as it has converged;
+* once a column's damage converges geometrically (two consecutive ratios
+  ``r`` of successive changes agree), its linear tail is extrapolated,
+  ``D ← D + ΔD · r / (1 − r)`` (Aitken-type).  This is used only when every
+  linear row weight is below 1, so that the cascade map is a contraction with a
+  unique fixed point and an overshoot is corrected by the next iterations;
+  otherwise the plain monotone iteration runs (a table with negative final
+  demand can have several fixed points, of which the iteration from below
+  finds the least).
+
+Batches of failing nodes are independent tasks run through
+:func:`valuechain._parallel.pmap`: serially by default, on Dask when
+``vc.config(scheduler=...)`` is set (the same numbers either way).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -36,6 +57,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from .._parallel import pmap
 from .._validation import check_int, check_number, fmt_labels
 from ..errors import ConvergenceError, LabelError, ParameterError
 from ..table import IOTable
@@ -79,6 +101,219 @@ def _essential_matrix(table: IOTable, essential: Any) -> np.ndarray:
     return E.astype(bool)
 
 
+# Aitken-type extrapolation: the ratio of successive changes must agree within _STABLE
+# (relative) twice in a row; at most _MAX_JUMPS extrapolations per failing node, after which
+# the plain (contracting) iteration finishes, so convergence never depends on them.
+_STABLE = 0.01
+_MAX_JUMPS = 8
+
+
+@dataclass(frozen=True, eq=False)
+class _Cascade:
+    """The prepared cascade: everything a batch of failing nodes needs (picklable, shared by all batches)."""
+
+    n: int
+    lin: Any  # (blocks·n) x n linear rows scaled by 1/(1 - gain): ndarray or CSR, or None
+    blocks: int
+    closed_nodes: np.ndarray  # node of each closed row (gain >= 1: any inflow stops it)
+    closed_rows: np.ndarray  # raw linear rows of the closed nodes (float64)
+    levels: tuple  # per sweep level: (rows, essential pad or None, reduceat starts or None, back or None)
+    single: bool
+    accelerate: bool
+    xv: np.ndarray
+    tol: float
+    max_iter: int
+
+
+def _levels(E_out: np.ndarray, comp: np.ndarray, ncomp: int) -> tuple:
+    """Sweep plan: nodes by level of the condensed essential graph (suppliers first)."""
+    n = len(comp)
+    sup, buy = np.nonzero(E_out)
+    size = np.bincount(comp, minlength=ncomp)
+    lev = np.zeros(ncomp, dtype=np.int64)
+    if len(sup):
+        cs, cb = comp[sup], comp[buy]
+        for _ in range(ncomp + 1):
+            nxt = lev.copy()
+            np.maximum.at(nxt, cb, lev[cs] + 1)
+            if np.array_equal(nxt, lev):
+                break
+            lev = nxt
+    has_ess = np.zeros(n, dtype=bool)
+    has_ess[buy] = True
+    work = has_ess | (size[comp] > 1)
+    node_lev = lev[comp]
+    plan = []
+    for level in np.unique(node_lev[work]):
+        rows = np.flatnonzero(work & (node_lev == level))
+        rows = rows[np.argsort(comp[rows], kind="stable")]
+        pad = None
+        counts = E_out[:, rows].sum(axis=0)
+        if counts.any():
+            K = int(counts.max())
+            pad = np.full((len(rows), K), n, dtype=np.int64)
+            r_idx, s_idx = np.nonzero(E_out[:, rows].T)  # r_idx: position in rows, s_idx: supplier
+            pos = np.arange(len(r_idx)) - np.repeat(np.cumsum(counts) - counts, counts)
+            pad[r_idx, pos] = s_idx
+        starts = back = None
+        c = comp[rows]
+        if (size[c] > 1).any():
+            first = np.r_[True, c[1:] != c[:-1]]
+            starts = np.flatnonzero(first)
+            back = np.cumsum(first) - 1
+        plan.append((rows, pad, starts, back))
+    return tuple(plan)
+
+
+def _prepare(table: IOTable, E: np.ndarray, upstream: bool, downstream: bool, tol: float,
+             max_iter: int) -> _Cascade:
+    n = table.n
+    Z = table.Z.to_numpy()
+    xinv = table._xinv
+    if not downstream:
+        E = np.zeros_like(E)
+    # Nodes in one strongly connected component of the essential graph share one damage
+    # level at the fixed point (each caps the others); loops inside a component (self-supply,
+    # intra-cluster sales) are solved exactly: D_C >= out_i / (1 - g_i), g_i = the linear
+    # weight of i on C.
+    ncomp, comp = connected_components(sp.csr_matrix(E), directed=True, connection="strong")
+    same = comp[:, None] == comp[None, :]
+    raw = []
+    if downstream:
+        Wd = np.ascontiguousarray((Z * xinv[None, :] * ~E).T)  # row j: non-essential input coefficients of j
+        raw.append(Wd)
+    if upstream:
+        raw.append(Z * xinv[:, None])  # row i: sales shares of supplier i
+    scaled, closed_nodes, closed_rows = [], [], []
+    for M in raw:
+        gain = np.where(same, M, 0.0).sum(axis=1)
+        M[same] = 0.0
+        closed = 1.0 - gain <= 1e-12
+        inv_gap = np.zeros_like(gain)
+        np.divide(1.0, 1.0 - gain, out=inv_gap, where=~closed)
+        if closed.any():
+            closed_nodes.append(np.flatnonzero(closed))
+            closed_rows.append(M[closed].copy())
+        M *= inv_gap[:, None]
+        scaled.append(M)
+    del same
+    single = n >= 1000
+    dtype = np.float32 if single else np.float64
+    lin = None
+    accelerate = True
+    if scaled:
+        L = np.vstack(scaled) if len(scaled) > 1 else scaled[0]
+        accelerate = bool(L.sum(axis=1).max(initial=0.0) < 1.0 - 1e-9)
+        if n >= 500 and np.count_nonzero(L) < 0.1 * L.size:
+            lin = sp.csr_matrix(L.astype(dtype))
+        else:
+            lin = np.ascontiguousarray(L, dtype=dtype)
+        del L
+    E_out = E & (comp[:, None] != comp[None, :])
+    return _Cascade(n=n, lin=lin, blocks=len(scaled),
+                    closed_nodes=np.concatenate(closed_nodes) if closed_nodes else np.zeros(0, dtype=np.int64),
+                    closed_rows=np.vstack(closed_rows) if closed_rows else np.zeros((0, n)),
+                    levels=_levels(E_out, comp, ncomp), single=single, accelerate=accelerate,
+                    xv=table.x.to_numpy(), tol=tol, max_iter=max_iter)
+
+
+def _product(c: _Cascade, X: np.ndarray) -> np.ndarray:
+    """``Lin @ X`` in float64 (from a single-precision product when ``c.single``)."""
+    if c.single:
+        return np.asarray(c.lin @ X.astype(np.float32), dtype=np.float64)
+    return np.asarray(c.lin @ X)
+
+
+def _step(c: _Cascade, P: np.ndarray | None, Da: np.ndarray, Fa: np.ndarray) -> np.ndarray:
+    """One cascade step for the damage columns *Da* (failing nodes *Fa*; ``P = Lin @ Da``)."""
+    n, ma = Da.shape
+    cols = np.arange(ma)
+    new = np.zeros((n + 1, ma))  # last row: a dummy supplier that never fails (essential padding)
+    if P is not None:
+        lin = new[:n]
+        lin[:] = P[:n]
+        for k in range(1, c.blocks):
+            np.maximum(lin, P[k * n:(k + 1) * n], out=lin)
+    if len(c.closed_nodes):
+        hit = ((c.closed_rows @ Da) > 0).astype(float)
+        np.maximum.at(new, c.closed_nodes, hit)
+    if not c.accelerate:
+        np.maximum(new[:n], Da, out=new[:n])
+    np.minimum(new, 1.0, out=new)
+    new[Fa, cols] = 1.0
+    for rows, pad, starts, back in c.levels:
+        v = new[rows]
+        if pad is not None:
+            chunk = max(1, int(2e7 // max(pad.shape[1] * ma, 1)))
+            for r0 in range(0, len(rows), chunk):
+                ess = new[pad[r0:r0 + chunk]].max(axis=1)
+                np.maximum(v[r0:r0 + chunk], ess, out=v[r0:r0 + chunk])
+        if starts is not None:
+            v = np.maximum.reduceat(v, starts, axis=0)[back]
+        new[rows] = v
+    return new[:n]
+
+
+def _cascade_batch(c: _Cascade, F: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Damage of every failing node in *F*: (output share lost per node, iterations, unconverged)."""
+    n, m = c.n, len(F)
+    D = np.zeros((n, m))
+    D[F, np.arange(m)] = 1.0
+    out = np.zeros(m)
+    total = c.xv.sum()
+    active = np.arange(m)
+    prev_dn = np.full(m, np.nan)
+    prev_ratio = np.full(m, np.nan)
+    since = np.zeros(m, dtype=np.int64)
+    jumps = np.zeros(m, dtype=np.int64)
+    # P = Lin @ D is kept up to date by adding the product of each change: in single precision
+    # the rounding error then shrinks with the change, so the iteration settles exactly.
+    P = None
+    if c.lin is not None:  # D starts as the unit columns of the failing nodes
+        cols = c.lin[:, F]
+        P = np.array(cols.toarray() if sp.issparse(cols) else cols, dtype=np.float64)
+    it = 0
+    for it in range(1, c.max_iter + 1):
+        Da = D[:, active]
+        Fa = F[active]
+        Pa = P[:, active] if P is not None else None
+        new = _step(c, Pa, Da, Fa)
+        delta = new - Da
+        absd = np.abs(delta)
+        change = absd.max(axis=0)
+        done = change <= c.tol
+        if c.accelerate:
+            dn = absd.sum(axis=0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = dn / prev_dn[active]
+                stable = np.abs(ratio - prev_ratio[active]) <= _STABLE * ratio
+            ok = ~done & (since[active] >= 2) & (jumps[active] < _MAX_JUMPS) & (ratio > 0) & (ratio < 0.995) & stable
+            if ok.any():
+                sel = np.flatnonzero(ok)
+                r = ratio[sel]
+                jump = new[:, sel] + delta[:, sel] * (r / (1.0 - r))[None, :]
+                np.clip(jump, 0.0, 1.0, out=jump)
+                jump[Fa[sel], np.arange(len(sel))] = 1.0
+                new[:, sel] = jump
+                dn[sel] = np.nan
+                since[active[sel]] = -1
+                jumps[active[sel]] += 1
+            since[active] += 1
+            prev_dn[active] = dn
+            prev_ratio[active] = ratio
+        D[:, active] = new
+        if P is not None and not done.all():
+            keep = np.flatnonzero(~done)
+            P[:, active[keep]] = Pa[:, keep] + _product(c, new[:, keep] - Da[:, keep])
+        fin = active[done]
+        if len(fin):
+            out[fin] = (c.xv @ D[:, fin]) / total
+        active = active[~done]
+        if len(active) == 0:
+            break
+    return out, it, len(active)
+
+
 def systemic_risk(table: IOTable, *, essential: Any = None, nodes: Iterable | None = None,
                   upstream: bool = True, downstream: bool = True, tol: float = 1e-6,
                   max_iter: int = 2000, batch: int = 256,
@@ -102,10 +337,11 @@ def systemic_risk(table: IOTable, *, essential: Any = None, nodes: Iterable | No
         matrix products in single precision (shares good to about 1e-6).
     max_iter : int, default 2000
     batch : int, default 256
-        Failing nodes propagated together (memory ~ 3·n·batch floats plus the
-        essential gather).
+        Failing nodes propagated together, one task per batch for
+        :func:`valuechain._parallel.pmap` (memory ~ 4·n·batch floats plus the
+        essential gather and the n x n (or sparse) coefficient matrices).
     progress : callable, optional
-        ``progress(done, total)`` after each batch.
+        ``progress(done, total)`` (failing nodes) after each batch.
 
     Returns
     -------
@@ -113,6 +349,11 @@ def systemic_risk(table: IOTable, *, essential: Any = None, nodes: Iterable | No
         ``systemic_risk`` indexed by the failing nodes, in [0, 1], sorted as
         the input (sort it to rank).  ``attrs``: metric, unit, year, source,
         method, essential rule, iterations.
+
+    Raises
+    ------
+    ConvergenceError
+        A failing node's cascade has not converged within *max_iter* iterations.
 
     Examples
     --------
@@ -125,10 +366,7 @@ def systemic_risk(table: IOTable, *, essential: Any = None, nodes: Iterable | No
     batch = check_int(batch, "batch", "systemic_risk", low=1)
     n = table.n
     E = np.array(_essential_matrix(table, essential), dtype=bool)
-    Z = table.Z.to_numpy()
-    xv = table.x.to_numpy()
-    W = Z * table._xinv[None, :]
-    E &= Z > 0
+    E &= table.Z.to_numpy() > 0
     if nodes is None:
         fail = np.arange(n)
         index = table.nodes
@@ -139,92 +377,23 @@ def systemic_risk(table: IOTable, *, essential: Any = None, nodes: Iterable | No
             raise LabelError(f"systemic_risk: unknown node(s) {fmt_labels(missing)}.")
         fail = table.nodes.get_indexer(wanted)
         index = wanted
+    cascade = _prepare(table, E, upstream, downstream, tol, max_iter)
+    del E
+    batches = [fail[b0:b0 + batch] for b0 in range(0, len(fail), batch)]
+    report = None
+    if progress is not None:
+        total = len(fail)
 
-    if not downstream:
-        E = np.zeros_like(E)
-    # Nodes in one strongly connected component of the essential graph share one damage
-    # level at the fixed point (each caps the others), so each iteration sets a component
-    # to its largest damage; loops inside a component (self-supply, intra-cluster sales)
-    # are solved exactly: D_C >= out_i / (1 - g_i), g_i = the linear weight of i on C.
-    ncomp, comp = connected_components(sp.csr_matrix(E), directed=True, connection="strong")
-    same = comp[:, None] == comp[None, :]
-    blocks, gains = [], []
-    if downstream:
-        Wd = np.ascontiguousarray((W * ~E).T)  # row j: non-essential input coefficients of buyer j
-        gains.append((Wd * same).sum(axis=1))
-        Wd[same] = 0.0
-        blocks.append(Wd)
-    if upstream:
-        Bu = Z * table._xinv[:, None]  # row i: sales shares of supplier i
-        gains.append((Bu * same).sum(axis=1))
-        Bu[same] = 0.0
-        blocks.append(Bu)
-    del same
-    Lin = np.vstack(blocks) if blocks else np.zeros((0, n))
-    gain = np.concatenate(gains) if gains else np.zeros(0)
-    closed = 1.0 - gain <= 1e-12
-    inv_gap = np.zeros_like(gain)
-    np.divide(1.0, 1.0 - gain, out=inv_gap, where=~closed)
-    grouped = ncomp < n
-    if grouped:
-        perm = np.argsort(comp, kind="stable")
-        starts = np.flatnonzero(np.r_[True, np.diff(comp[perm]) != 0])
-        comp_of_sorted = comp[perm][starts]
-        pos_of_comp = np.empty(ncomp, dtype=np.int64)
-        pos_of_comp[comp_of_sorted] = np.arange(len(starts))
-        back = pos_of_comp[comp]
-    # essential inputs of each buyer, padded with a dummy row (index n) that never fails
-    if E.any():
-        counts = E.sum(axis=0)
-        K = int(counts.max())
-        Epad = np.full((n, K), n, dtype=np.int64)
-        rows, cols = np.nonzero(E.T)  # rows = buyer j, cols = supplier i
-        pos = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
-        Epad[rows, pos] = cols
-    else:
-        Epad = None
-    single = n >= 1000
-    if single:
-        Lin = Lin.astype(np.float32)
-    total_x = xv.sum()
-    out = np.empty(len(fail))
-    iters_max = 0
-    for b0 in range(0, len(fail), batch):
-        F = fail[b0:b0 + batch]
-        m = len(F)
-        D = np.zeros((n + 1, m))  # damage 1 - h; last row: the dummy supplier
-        D[F, np.arange(m)] = 1.0
-        active = np.arange(m)
-        for it in range(1, max_iter + 1):
-            Da = D[:, active]
-            new = Da[:n].copy()
-            if Lin.shape[0]:
-                lin = Lin @ (new.astype(np.float32) if single else new)
-                lin = lin.astype(float, copy=False)
-                lin = np.where(closed[:, None], (lin > 0).astype(float), lin * inv_gap[:, None])
-                for k0 in range(0, lin.shape[0], n):
-                    np.maximum(new, lin[k0:k0 + n], out=new)
-            if Epad is not None:
-                chunk = max(1, int(2e7 // max(Epad.shape[1] * len(active), 1)))
-                for j0 in range(0, n, chunk):
-                    ess = Da[Epad[j0:j0 + chunk]].max(axis=1)
-                    np.maximum(new[j0:j0 + chunk], ess, out=new[j0:j0 + chunk])
-            if grouped:
-                new = np.maximum.reduceat(new[perm], starts, axis=0)[back]
-            np.minimum(new, 1.0, out=new)
-            new[F[active], np.arange(len(active))] = 1.0
-            change = np.abs(new - Da[:n]).max(axis=0)
-            D[:n, active] = new
-            active = active[change > tol]
-            if len(active) == 0:
-                break
-        else:
-            raise ConvergenceError(f"systemic_risk did not converge in max_iter={max_iter} iterations "
-                                   f"for {len(active)} failing node(s); raise max_iter or tol.")
-        iters_max = max(iters_max, it)
-        out[b0:b0 + m] = (xv @ D[:n]) / total_x
-        if progress is not None:
-            progress(min(b0 + batch, len(fail)), len(fail))
+        def report(done: int, _: int) -> None:
+            progress(min(done * batch, total), total)
+
+    parts = pmap(_cascade_batch, batches, shared=(cascade,), progress=report)
+    stuck = sum(p[2] for p in parts)
+    if stuck:
+        raise ConvergenceError(f"systemic_risk did not converge in max_iter={max_iter} iterations "
+                               f"for {stuck} failing node(s); raise max_iter or tol.")
+    out = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0)
+    iters_max = max((p[1] for p in parts), default=0)
     s = pd.Series(out, index=index, name="systemic_risk")
     rule = "threshold 0.05" if essential is None else (f"threshold {essential}" if isinstance(essential, (int, float))
                                                        else "matrix")
