@@ -142,9 +142,7 @@ NEEDS_LEONTIEF = {n for n in TABLE_FUNCS if n.startswith(("position.", "gvc."))}
     "resilience.demand_shock", "resilience.supply_shock", "resilience.inoperability", "resilience.decoupling",
     "network.influence", "compare"}
 
-SINGULAR_DEFECTS = {
-    "resilience.removal_curve": "resilience/robustness.py _remaining_output: np.linalg.solve raises a raw LinAlgError",
-}
+SINGULAR_DEFECTS: dict[str, str] = {}
 
 
 def _mark(name, defects):

@@ -75,6 +75,12 @@ def _membership(g: SupplyGraph, method: str, objective: str, resolution: float, 
                 G=None, n_iterations: int = 2) -> np.ndarray:
     if g.n == 0:
         return np.zeros(0, dtype=np.int64)
+    if method == "leiden" and not directed:  # igraph's C implementation: several times faster at scale
+        G = G if G is not None else _igraph_from(g.adjacency, False)
+        with _igraph_seed(seed):
+            cl = G.community_leiden(objective_function="modularity" if objective == "modularity" else "CPM",
+                                    weights="weight", resolution=resolution, n_iterations=n_iterations)
+        return np.asarray(cl.membership)
     if method == "leiden":
         import leidenalg
 
@@ -116,7 +122,9 @@ def communities(graph: Any, method: str = "leiden", *, objective: str = "modular
     seed : int, default 0
     directed : bool, default True
         Use edge directions (Leiden, Infomap); otherwise ``W + W'`` is used.
-        Louvain is always undirected.
+        Louvain is always undirected.  Undirected Leiden runs igraph's C
+        implementation (fast on firm-level graphs with millions of edges); directed
+        Leiden runs leidenalg.
     n_iterations : int, default 2
         Leiden passes (leidenalg's default); -1 iterates until the partition no longer changes.
 

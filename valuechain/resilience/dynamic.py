@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .._validation import check_choice, check_int, check_number
+from .._validation import check_choice, check_int, check_number, check_table
 from ..errors import LabelError, ParameterError
 from ..table import IOTable
 from .scenario import Scenario, _node_values
@@ -104,6 +104,7 @@ def dynamic_inoperability(table: IOTable, shock: pd.Series | Scenario, *, days: 
     >>> q.iloc[-1].round(6).tolist()
     [0.125413, 0.013201]
     """
+    check_table(table, "dynamic_inoperability")
     days = check_int(days, "days", "dynamic_inoperability", low=1)
     K = _node_param(table, k, "k", "dynamic_inoperability", low=0.0, high=1.0)
     if isinstance(shock, Scenario):
@@ -328,6 +329,7 @@ def simulate(table: IOTable, scenario: Scenario | None = None, *, days: int = 36
     >>> bool(abs(r.total["output_share"].iloc[-1] - 1) < 0.05)
     True
     """
+    check_table(table, "simulate")
     days = check_int(days, "days", "simulate", low=1)
     check_choice(production, "production", "simulate", _PRODUCTION)
     check_choice(engine, "engine", "simulate", ("auto", "dense", "sparse"))

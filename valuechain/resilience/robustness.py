@@ -18,6 +18,8 @@ directed Erdős–Rényi graph with mean degree ⟨k⟩ collapses near ``1 − 1
 
 from __future__ import annotations
 
+import warnings
+
 from typing import Any
 
 import numpy as np
@@ -27,7 +29,7 @@ import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import connected_components
 
 from .._validation import check_choice, check_int
-from ..errors import ParameterError
+from ..errors import ConvergenceError, ParameterError
 from ..table import IOTable
 
 __all__ = ["removal_curve"]
@@ -74,9 +76,18 @@ def _remaining_output(A: sp.csr_matrix, f: np.ndarray, keep: np.ndarray) -> floa
         return 0.0
     sub = A[idx][:, idx]
     M = sp.identity(len(idx), format="csc") - sub.tocsc()
-    if len(idx) <= 1500 or sub.nnz > 0.2 * len(idx) ** 2:
-        return float(np.linalg.solve(M.toarray(), f[idx]).sum())
-    return float(spla.spsolve(M, f[idx]).sum())
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if len(idx) <= 1500 or sub.nnz > 0.2 * len(idx) ** 2:
+                out = np.linalg.solve(M.toarray(), f[idx])
+            else:
+                out = spla.spsolve(M, f[idx])
+    except (np.linalg.LinAlgError, RuntimeError) as exc:
+        raise ConvergenceError(f"removal_curve: I - A of the remaining nodes is singular ({exc}).") from exc
+    if not np.isfinite(out).all():
+        raise ConvergenceError("removal_curve: I - A of the remaining nodes is singular (NaN/inf in the solution).")
+    return float(out.sum())
 
 
 def _pagerank(W: sp.csr_matrix, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 200) -> np.ndarray:

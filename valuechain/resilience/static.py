@@ -26,7 +26,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from .._validation import check_choice, fmt_labels
+from .._validation import check_choice, fmt_labels, check_table
 from ..errors import ConvergenceError, LabelError
 from ..table import IOTable
 from ._result import ShockResult, make_result
@@ -185,6 +185,7 @@ def supply_shock(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
     >>> r.nodes["output_loss"].round(4).tolist()
     [125.4125, 66.0066]
     """
+    check_table(table, "supply_shock")
     dv, record = _supply_input(table, shock)
     dx, _ = _propagate(table, "supply_shock", dv)
     return make_result(table, dx, dv, "ghosh_supply", record, extra={"value_added_shock": dv},
@@ -222,6 +223,7 @@ def inoperability(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
     >>> r.nodes["output_loss"].round(2).tolist()
     [125.41, 26.4]
     """
+    check_table(table, "inoperability")
     cstar, record = _inoperability_input(table, shock)
     dx, dv = _propagate(table, "inoperability", cstar)
     q = -dx * table._xinv
@@ -233,28 +235,9 @@ def inoperability(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
 
 
 def _group_mask(table: IOTable, regions, sectors, nodes, func: str) -> np.ndarray:
-    mask = np.ones(table.n, dtype=bool)
     if regions is None and sectors is None and nodes is None:
         raise LabelError(f"{func}: give regions, sectors or nodes to extract.")
-    if nodes is not None:
-        wanted = pd.MultiIndex.from_tuples([tuple(n) for n in nodes])
-        missing = wanted.difference(table.nodes)
-        if len(missing):
-            raise LabelError(f"{func}: unknown node(s) {fmt_labels(missing)}.")
-        mask &= table.nodes.isin(wanted)
-    for level, wanted in (("region", regions), ("sector", sectors)):
-        if wanted is None:
-            continue
-        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
-        labels = table.nodes.get_level_values(level)
-        present = set(labels)
-        unknown = [w for w in wanted if w not in present]
-        if unknown:
-            raise LabelError(f"{func}: unknown {level}(s) {fmt_labels(unknown)}.")
-        mask &= np.asarray(labels.isin(wanted))
-    if not mask.any():
-        raise LabelError(f"{func}: the group is empty.")
-    return mask
+    return table.node_mask(regions, sectors, nodes, func=func)
 
 
 def _solve_with(table: IOTable, A: np.ndarray | sp.spmatrix, b: np.ndarray, transpose: bool = False) -> np.ndarray:
@@ -324,6 +307,7 @@ def extraction(table: IOTable, *, regions=None, sectors=None, nodes=None, kind: 
     >>> round(float(r.total["output_loss"]), 3)
     1210.526
     """
+    check_table(table, "extraction")
     check_choice(kind, "kind", "extraction", ("total", "backward", "forward"))
     mask = _group_mask(table, regions, sectors, nodes, "extraction")
     S = np.flatnonzero(mask)
@@ -372,8 +356,9 @@ def decoupling(table: IOTable, regions: str | Iterable[str], *, final_demand: bo
     >>> bool(r.total["output_loss"] > 0)
     True
     """
-    regs = [regions] if isinstance(regions, str) else list(regions)
-    mask = _group_mask(table, regs, None, None, "decoupling")
+    check_table(table, "decoupling")
+    mask = _group_mask(table, regions, None, None, "decoupling")
+    regs = list(pd.unique(table.nodes.get_level_values("region")[mask]))
     S = np.flatnonzero(mask)
     R = np.flatnonzero(~mask)
     A = _coefficients(table)

@@ -58,7 +58,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .._parallel import pmap
-from .._validation import check_int, check_number, fmt_labels
+from .._validation import check_int, check_number, fmt_labels, check_table
 from ..errors import ConvergenceError, LabelError, ParameterError
 from ..table import IOTable
 
@@ -361,6 +361,7 @@ def systemic_risk(table: IOTable, *, essential: Any = None, nodes: Iterable | No
     >>> vc.resilience.systemic_risk(t, essential=0.99).round(5).tolist()
     [0.50877, 0.86275]
     """
+    check_table(table, "systemic_risk")
     tol = check_number(tol, "tol", "systemic_risk", low=0.0, closed="neither")
     max_iter = check_int(max_iter, "max_iter", "systemic_risk", low=1)
     batch = check_int(batch, "batch", "systemic_risk", low=1)
