@@ -95,3 +95,12 @@ def test_compare_bad_input():
     assert "at least 2 years" in r.output
     r = runner.invoke(app, ["compare", "-d", "brazil", "--years", "2019,1850"])
     assert r.exit_code == 2 and "1850" in r.output
+
+
+def test_demo_bad_input(tmp_path):
+    f = tmp_path / "a_file"
+    f.write_text("x")
+    r = runner.invoke(app, ["demo", "--out", str(f)])
+    assert r.exit_code == 2 and "must be a folder" in r.output
+    r = runner.invoke(app, ["demo", "--top", "0", "--out", str(tmp_path / "d")])
+    assert r.exit_code == 2 and "'--top'" in r.output

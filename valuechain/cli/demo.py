@@ -29,6 +29,12 @@ def register(app: typer.Typer) -> None:
         from .report import write_report
 
         with cli_errors():
+            from ..errors import ParameterError
+
+            if out.exists() and not out.is_dir():
+                raise ParameterError(f"The '--out' option of demo must be a folder. Got the file {out} instead.")
+            if top < 1:
+                raise ParameterError(f"The '--top' option of demo must be an int >= 1. Got {top} instead.")
             start = time.perf_counter()
             name = default_dataset()
             years = datasets.REGISTRY[name].years or ()
