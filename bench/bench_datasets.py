@@ -55,6 +55,7 @@ def run(quick: bool = False) -> list[dict]:
     import pandas as pd
 
     import valuechain as vc
+    import valuechain.datasets.icio  # noqa: F401  (imported before timing, like pandas for the baseline)
 
     n_regions = 20 if quick else 76
     n = n_regions * len(SECTORS_2023)

@@ -9,10 +9,10 @@ Main pieces
 -----------
 :func:`read_labelled_csv`
     A dense "matrix" CSV (first column(s) = row labels, first line = column
-    labels, numbers elsewhere) parsed by pandas' C parser in row chunks copied
-    into one preallocated ``float64`` array, so the peak memory stays close to
-    one copy of the numbers (pyarrow's and a whole-file pandas read held 3-4
-    copies of a 3,420-wide table; numpy's loadtxt was twice as slow).
+    labels, numbers elsewhere) parsed in one pass of pandas' C parser with inferred
+    types and copied into one ``float64`` array (peak about two copies of the
+    numbers; pyarrow's reader held 3-4 copies of a 3,420-wide table and numpy's
+    loadtxt was twice as slow).
     Empty cells are read as 0; ``NaN``/``inf`` and text in a number column are
     errors.
 :func:`read_error`
@@ -159,21 +159,6 @@ def _parse_header(first: bytes, sep: str, disp: str = "") -> list[str]:
         raise ReadError(f"{disp}: line 1 is not a {sep!r}-separated header line ({exc}).") from None
 
 
-#: cells per parsing chunk: bounds the parser's working memory (about 2 x 8 bytes per cell); two chunks
-#: for an ICIO table keep the per-chunk pandas overhead small
-CHUNK_CELLS = 7_000_000
-
-
-def _count_lines(stream: IO[bytes]) -> int:
-    n = 0
-    last = b""
-    while True:
-        buf = stream.read(1 << 24)
-        if not buf:
-            break
-        n += buf.count(b"\n")
-        last = buf
-    return n + (1 if last and not last.endswith(b"\n") else 0)
 
 
 def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header: bool = True,
@@ -181,10 +166,8 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
                       suffixes: Iterable[str] = (".csv",), name: str | None = None) -> Matrix:
     """Read a dense labelled matrix CSV into a :class:`Matrix`.
 
-    The file is parsed by pandas' C parser in row chunks of about
-    :data:`CHUNK_CELLS` cells, each copied into one preallocated ``float64``
-    array: as fast as one ``pandas.read_csv`` call, with a peak memory of about
-    one copy of the numbers (plus one chunk).
+    The file is parsed in one pass of pandas' C parser and the numbers copied
+    into one ``float64`` array: a peak memory of about two copies of the numbers.
 
     Parameters
     ----------
@@ -212,7 +195,6 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
     disp = name or disp
     with stream:
         first = stream.readline()
-        nlines = (1 if first else 0) + _count_lines(stream)
     if not first.strip():
         raise ReadError(f"{disp}: the file is empty; expected {'a header line of column labels' if header else 'numbers'}.")
     head = _parse_header(first, sep, disp)
@@ -224,46 +206,40 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
         )
     skip = 1 if header else 0
     first_line = skip + 1
-    nmax = max(nlines - skip, 0)
-    values = np.empty((nmax, ncol - label_cols), order="F")
     row_labels: list[str] = []
-    chunk = max(16, CHUNK_CELLS // ncol)
 
     def explain(exc: Exception) -> ReadError | None:
         return _explain(path, member, year, suffixes, disp, sep, label_cols, head, header, exc)
 
-    i = 0
     stream, _ = open_source(path, member, suffixes=suffixes, year=year)
     try:
         with stream:
-            reader = pd.read_csv(stream, sep=sep, header=None, skiprows=skip, chunksize=chunk, engine="c",
-                                 na_filter=False, dtype={k: str for k in range(label_cols)},
-                                 index_col=list(range(label_cols)) if label_cols else None,
-                                 skip_blank_lines=True, encoding="utf-8-sig", low_memory=False)
-            for ch in reader:
-                if ch.shape[1] != ncol - label_cols:
-                    raise ValueError(f"chunk has {ch.shape[1] + label_cols} columns, header {ncol}")
-                k = len(ch)
-                if i + k > nmax:
-                    raise ValueError("more rows than lines")
-                for j, (_, col) in enumerate(ch.items()):  # column by column: no interleaved copy
-                    arr = col.to_numpy()
-                    if arr.dtype.kind not in "fiub":
-                        arr = pd.to_numeric(col, errors="raise").to_numpy()
-                    values[i:i + k, j] = arr
-                if label_cols == 1:
-                    row_labels.extend(str(v).strip() for v in ch.index.tolist())
-                elif label_cols > 1:
-                    row_labels.extend(" | ".join(str(x).strip() for x in t) for t in ch.index.tolist())
-                i += k
-                del ch
+            # one pass of pandas' C parser with inferred types (a dtype map or an index column costs
+            # 10-20 %); empty cells come back as NaN and are told apart from written NaN/inf by
+            # _finish; a text cell leaves an object column that to_numpy refuses
+            df = pd.read_csv(stream, sep=sep, header=None, skiprows=skip, engine="c", names=list(range(ncol)),
+                             skip_blank_lines=True, encoding="utf-8-sig", low_memory=False, on_bad_lines="error")
+        i = len(df)
+        labels = pd.concat([df.pop(k) for k in range(label_cols)], axis=1) if label_cols else None
+        values = df.to_numpy(dtype=float)  # popping the labels first avoids a 3,000-block slice
+        if label_cols:
+            if not all(pd.api.types.is_string_dtype(dt) or dt == object for dt in labels.dtypes):
+                # numeric-looking codes: read the label columns again as text (keeps leading zeros)
+                stream, _ = open_source(path, member, suffixes=suffixes, year=year)
+                with stream:
+                    labels = pd.read_csv(stream, sep=sep, header=None, skiprows=skip, engine="c",
+                                         usecols=list(range(label_cols)), dtype=str, keep_default_na=False,
+                                         skip_blank_lines=True, encoding="utf-8-sig")
+            if label_cols == 1:
+                row_labels = [str(v).strip() for v in labels.iloc[:, 0].tolist()]
+            else:
+                row_labels = [" | ".join(str(x).strip() for x in t) for t in labels.itertuples(index=False)]
+        del df
     except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         err = explain(exc)
         raise (err or ReadError(f"{disp}: could not be parsed ({exc}).")) from None
     if i == 0:
         raise ReadError(f"{disp}: no data rows{' after the header line' if header else ''}.")
-    if i < nmax:  # blank lines were skipped
-        values = values[:i]
     if not label_cols:
         row_labels = [str(r) for r in range(i)]
     return _finish(disp, values, row_labels, head, header, label_cols, first_line, path, member, year, suffixes,
