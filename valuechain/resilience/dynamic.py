@@ -146,12 +146,9 @@ def critical_inputs(table: IOTable, *, threshold: float = 0.05) -> pd.DataFrame:
     >>> vc.resilience.dynamic.critical_inputs(t, threshold=0.3).to_numpy().tolist()
     [[True, True], [True, False]]
     """
-    check_number(threshold, "threshold", "critical_inputs", low=0.0, high=1.0)
-    Z = table.Z.to_numpy()
-    col = Z.sum(axis=0)
-    share = np.zeros_like(Z)
-    np.divide(Z, col[None, :], out=share, where=col[None, :] > 0)
-    return pd.DataFrame(share > threshold, index=table.nodes, columns=table.nodes)
+    from ._inputs import input_share_mask
+
+    return input_share_mask(table, threshold, "critical_inputs")
 
 
 @dataclass(frozen=True)

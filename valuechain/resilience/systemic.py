@@ -75,12 +75,9 @@ def essential_inputs(table: IOTable, *, threshold: float = 0.05) -> pd.DataFrame
     >>> vc.resilience.systemic.essential_inputs(t, threshold=0.5).to_numpy().tolist()
     [[False, True], [True, False]]
     """
-    check_number(threshold, "threshold", "essential_inputs", low=0.0, high=1.0)
-    Z = table.Z.to_numpy()
-    col = Z.sum(axis=0)
-    w = np.zeros_like(Z)
-    np.divide(Z, col[None, :], out=w, where=col[None, :] > 0)
-    return pd.DataFrame(w > threshold, index=table.nodes, columns=table.nodes)
+    from ._inputs import input_share_mask
+
+    return input_share_mask(table, threshold, "essential_inputs")
 
 
 def _essential_matrix(table: IOTable, essential: Any) -> np.ndarray:
