@@ -115,21 +115,10 @@ def test_bad_input():
 
 @pytest.mark.slow
 def test_wiod_1995_2011_china_rises():
-    rdata = pytest.importorskip("rdata")
+    from valuechain.datasets.wiod import wiod2013_rdata
 
     def load(year):
-        p = shared_data("wiod2013", f"wiot_{year}.RData")
-        obj = rdata.read_rda(str(p))[f"wiot_{year}"]
-        regions = [str(c) for c in obj["countries"]]
-        inds = [str(i) for i in obj["industries"]]
-        nodes = pd.MultiIndex.from_product([regions, inds], names=["region", "sector"])
-        Z = pd.DataFrame(np.asarray(obj["inter"], dtype=float), nodes, nodes)
-        fd = pd.MultiIndex.from_product([regions, ["CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN"]],
-                                        names=["region", "category"])
-        F = np.asarray(obj["final"], dtype=float)
-        F[Z.to_numpy().sum(axis=1) + F.sum(axis=1) < 0] = 0.0  # rounding left a -2 on a zero-output row
-        Y = pd.DataFrame(F, nodes, fd)
-        return vc.IOTable(Z, Y, meta={"name": "wiod2013", "year": year, "unit": "USD million"})
+        return wiod2013_rdata(year, shared_data("wiod2013"))
 
     c = vc.compare([load(1995), load(2011)])
     r = c.regions
