@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench install browser clean
+.PHONY: demo test fuzz bench install browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ browser:
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# a deeper random search of the file readers (1,500 inputs per format, a few minutes)
+fuzz: $(STAMP)
+	VC_FUZZ_CASES=1500 $(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz_readers.py
 
 bench: $(STAMP)
 	$(PY) -m bench

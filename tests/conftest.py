@@ -8,8 +8,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 import valuechain as vc
+
+# CI (.ci/run) uses a fixed seed so that a run is reproducible; `make test` and `make fuzz`
+# explore new random cases on every run.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("VALUECHAIN_HYPOTHESIS", "explore"))
 
 SHARED = Path(os.environ.get("VALUECHAIN_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 

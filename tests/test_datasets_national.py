@@ -70,6 +70,8 @@ def test_oecd_belgium_2020_real():
     ("duplicate_row", r"XYZ2020ttl\.csv, line 3: duplicated row code 'TTL_01'"),
     ("duplicate_col", r"XYZ2020ttl\.csv, line 1: duplicated column code 'D02'"),
     ("no_fd", r"XYZ2020ttl\.csv, line 1: the final-demand block"),
+    ("long_row", r"XYZ2020ttl\.csv, line 3: a row has more fields than the header \(12\)"),
+    ("long_first_row", r"XYZ2020ttl\.csv, line 2 \(row 'TTL_01'\): 13 fields where the header has 12; the extra"),
 ])
 def test_oecd_malformed(tmp_path, case, pattern):
     lines = oecd_lines()
@@ -85,6 +87,10 @@ def test_oecd_malformed(tmp_path, case, pattern):
         lines[2] = lines[2].replace("TTL_02", "TTL_01")
     elif case == "duplicate_col":
         lines[0] = lines[0].replace('"D01"', '"D02"')
+    elif case == "long_row":
+        lines[2] = lines[2] + ",7"  # one value too many
+    elif case == "long_first_row":
+        lines[1] = lines[1] + ",7"  # on the first data row pandas drops the extra value with only a warning
     elif case == "no_fd":
         lines = [",".join(line.split(",")[:3]) for line in lines]
     with pytest.raises(ReadError, match=pattern):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 from contextlib import contextmanager
 
@@ -15,6 +16,8 @@ from _props import counted
 from valuechain.datasets import FORMATS
 
 SECONDS_PER_CASE = 10
+#: random inputs per reader; `make fuzz` raises it for a deeper search
+FUZZ_CASES = int(os.environ.get("VC_FUZZ_CASES", "25"))
 
 
 def available_formats():
@@ -60,7 +63,8 @@ texts = st.one_of(
              max_size=8).map(lambda rows: "\n".join(",".join(map(str, r)) for r in rows)),
 )
 SPECIAL = [b"", b"\x00" * 64, b"\xff\xfe" + "région,secteur\n".encode("utf-16-le"), b"a,b,c\n1,2", b"PK\x03\x04garbage",
-           ("x," * 50 + "\n" + "1e309," * 50).encode(), b"\n\n\n", "ÄÖÜ;ß\n1;2".encode("latin-1")]
+           ("x," * 50 + "\n" + "1e309," * 50).encode(), b"\n\n\n", "ÄÖÜ;ß\n1;2".encode("latin-1"),
+           b",\n,", b"a,b\nx,\ny,"]  # the last two once gave a read-only array from pandas
 
 
 @pytest.mark.parametrize("fmt", available_formats())
@@ -75,7 +79,7 @@ def test_special_inputs(fmt, k, tmp_path):
 def test_random_inputs(fmt, tmp_path_factory):
     base = tmp_path_factory.mktemp(f"fuzz_{fmt}")
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=FUZZ_CASES, deadline=None, suppress_health_check=list(HealthCheck))
     @given(texts)
     @counted
     def fuzz(data):

@@ -276,6 +276,8 @@ def _finish(disp, values, row_labels, head, header, label_cols, first_line, path
                         break
         if len(bad_r) > 100_000:
             raise ReadError(f"{disp}: more than 100,000 empty or non-finite cells; is this a numeric matrix?")
+        if not values.flags.writeable:  # pandas may hand out a read-only view of a single block
+            values = values.copy()
         values[~finite] = 0.0  # empty cells are zeros (documented rule)
     del finite
     corner = head[:label_cols] if header else []

@@ -19,6 +19,7 @@ in ``Z``/``Y`` and value-added rows ``imports``, ``taxes less subsidies on produ
 from __future__ import annotations
 
 import csv
+import warnings
 import gzip
 import re
 from pathlib import Path
@@ -73,9 +74,14 @@ def read_numeric_csv(path: Path, *, sep: str = ",", index_header: str | None = "
             raise ReadError(f"{name}, line 1: duplicated column code {c!r} (columns {seen[c] + 2} and {j + 2}).")
         seen[c] = j
     try:
-        raw = pd.read_csv(path, sep=sep, header=None, skiprows=1, dtype=str, keep_default_na=False,
-                          names=list(range(len(header))), index_col=False, on_bad_lines="error",
-                          encoding="utf-8-sig")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            raw = pd.read_csv(path, sep=sep, header=None, skiprows=1, dtype=str, keep_default_na=False,
+                              names=list(range(len(header))), index_col=False, on_bad_lines="error",
+                              encoding="utf-8-sig")
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            # pandas drops the extra fields of a too-long row with only a warning: refuse instead
+            _raise_long_row(path, opener, sep, name, len(header))
     except pd.errors.ParserError as exc:
         msg = str(exc)
         m = re.search(r"line (\d+)", msg)
@@ -110,6 +116,16 @@ def read_numeric_csv(path: Path, *, sep: str = ",", index_header: str | None = "
     values.index = pd.Index(labels.to_list())
     values.columns = pd.Index(cols)
     return values.astype(float)
+
+
+def _raise_long_row(path: Path, opener, sep: str, name: str, width: int) -> None:
+    """Find the first row with more fields than the header and raise a ReadError naming it."""
+    with opener(path, "rt", newline="", encoding="utf-8-sig") as fh:
+        for lineno, fields in enumerate(csv.reader(fh, delimiter=sep), start=1):
+            if len(fields) > width:
+                raise ReadError(f"{name}, line {lineno} (row {fields[0].strip()!r}): {len(fields)} fields where "
+                                f"the header has {width}; the extra values would be lost.")
+    raise ReadError(f"{name}: a row has more fields than the header ({width}).")
 
 
 def _require(df: pd.DataFrame, name: str, rows: list[str] = (), cols: list[str] = (), what: str = "") -> None:
