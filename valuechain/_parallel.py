@@ -63,7 +63,10 @@ def pmap(func: Callable[..., Any], tasks: Iterable[Any], *, shared: Sequence[Any
     from dask.distributed import as_completed
 
     client = _client()
-    handles = [client.scatter(s, broadcast=True) for s in shared]
+    # hash=False: a fresh key per call.  With content-hashed keys a second call on the same
+    # table reuses the key while the first call's release is in flight, and the scheduler
+    # then drops the data under the new tasks ("lost dependencies").
+    handles = [client.scatter(s, broadcast=True, hash=False) for s in shared]
     futures = [client.submit(func, *handles, t, pure=False, retries=2) for t in tasks]
     index = {f.key: i for i, f in enumerate(futures)}
     results: list[Any] = [None] * total
