@@ -19,9 +19,9 @@ in ``Z``/``Y`` and value-added rows ``imports``, ``taxes less subsidies on produ
 from __future__ import annotations
 
 import csv
-import warnings
 import gzip
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -120,11 +120,14 @@ def read_numeric_csv(path: Path, *, sep: str = ",", index_header: str | None = "
 
 def _raise_long_row(path: Path, opener, sep: str, name: str, width: int) -> None:
     """Find the first row with more fields than the header and raise a ReadError naming it."""
-    with opener(path, "rt", newline="", encoding="utf-8-sig") as fh:
-        for lineno, fields in enumerate(csv.reader(fh, delimiter=sep), start=1):
-            if len(fields) > width:
-                raise ReadError(f"{name}, line {lineno} (row {fields[0].strip()!r}): {len(fields)} fields where "
-                                f"the header has {width}; the extra values would be lost.")
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8-sig") as fh:
+            for lineno, fields in enumerate(csv.reader(fh, delimiter=sep), start=1):
+                if len(fields) > width:
+                    raise ReadError(f"{name}, line {lineno} (row {fields[0].strip()!r}): {len(fields)} fields "
+                                    f"where the header has {width}; the extra values would be lost.")
+    except csv.Error as exc:
+        raise ReadError(f"{name}: malformed CSV ({exc}).") from exc
     raise ReadError(f"{name}: a row has more fields than the header ({width}).")
 
 
