@@ -174,6 +174,17 @@ def test_read_bea_employment_real_file():
     assert k.loc[(2018, "District of Columbia"), "krugman"] > k.loc[(2018, "Ohio"), "krugman"]
 
 
+def test_employment_readers_name_what_a_folder_lacks(tmp_path):
+    (tmp_path / "Crosswalk_SAEMP25N.csv").write_text("LineCode,Description\n", encoding="utf-8")
+    with pytest.raises(vc.ReadError, match=r"no work_lga_employment_by_industry\*\.csv\(\.gz\) file found in its "
+                                           r"csv/ or this folder"):
+        vc.clusters.read_abs_eiat(tmp_path)
+    with pytest.raises(vc.ReadError, match=r"no \*SAEMP25N\*\.csv\(\.gz\) file found in this folder"):
+        vc.clusters.read_bea_employment(tmp_path)  # the crosswalk alone is not the data file
+    with pytest.raises(FileNotFoundError, match="absent.csv: no such file"):
+        vc.clusters.read_abs_eiat(tmp_path / "absent.csv")
+
+
 # ------------------------------------------------------------------------ CLI
 def _runner():
     from typer.testing import CliRunner

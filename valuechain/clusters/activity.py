@@ -170,6 +170,20 @@ def activity_matrix(activity: pd.DataFrame, *, value: str = "employment", year: 
 ABS_UNALLOCATED = ("Inadequately described", "Not stated", "Not applicable")
 
 
+def _published_file(p: Path, pattern: str, *, subdirs: tuple[str, ...] = (".",), exclude: str | None = None) -> Path:
+    """*p* itself, or, for a folder, the first file matching *pattern* in *subdirs* of it."""
+    if p.is_dir():
+        cands = [c for d in subdirs for c in sorted((p / d).glob(pattern))
+                 if exclude is None or not c.name.startswith(exclude)]
+        if not cands:
+            where = " or ".join("this folder" if d == "." else f"its {d}/" for d in subdirs)
+            raise ReadError(f"{p}: no {pattern.rstrip('*')}(.gz) file found in {where}.")
+        return cands[0]
+    if not p.exists():
+        raise FileNotFoundError(f"{p}: no such file.")
+    return p
+
+
 def read_abs_eiat(path: str | Path, *, level: str = "lga", drop_unallocated: bool = True) -> pd.DataFrame:
     """Read ABS Census employment by place of work x industry (``eiat`` package CSV layout).
 
@@ -200,15 +214,7 @@ def read_abs_eiat(path: str | Path, *, level: str = "lga", drop_unallocated: boo
     check_choice(level, "level", "read_abs_eiat", ("lga", "state"))
     src: Any = path
     if isinstance(path, (str, Path)):
-        p = Path(path)
-        if p.is_dir():
-            cands = sorted((p / "csv").glob(f"work_{level}_employment_by_industry*.csv*")) + sorted(
-                p.glob(f"work_{level}_employment_by_industry*.csv*"))
-            if not cands:
-                raise ReadError(f"{p}: no work_{level}_employment_by_industry*.csv(.gz) file found in this folder or its csv/.")
-            p = cands[0]
-        if not p.exists():
-            raise FileNotFoundError(f"{p}: no such file.")
+        p = _published_file(Path(path), f"work_{level}_employment_by_industry*.csv*", subdirs=("csv", "."))
         src, name = p, p.name
     else:
         name = getattr(path, "name", "<buffer>")
@@ -278,14 +284,7 @@ def read_bea_employment(
     name = "<buffer>"
     src: Any = path
     if isinstance(path, (str, Path)):
-        p = Path(path)
-        if p.is_dir():
-            cands = sorted(c for c in p.glob("*SAEMP25N*.csv*") if not c.name.startswith("Crosswalk"))
-            if not cands:
-                raise ReadError(f"{p}: no *SAEMP25N*.csv(.gz) file in this folder.")
-            p = cands[0]
-        if not p.exists():
-            raise FileNotFoundError(f"{p}: no such file.")
+        p = _published_file(Path(path), "*SAEMP25N*.csv*", exclude="Crosswalk")
         src, name = p, p.name
         if crosswalk is None:
             crosswalk = _bea_crosswalk(p)
