@@ -48,12 +48,12 @@ def test_brazil_matches_ibge_published_totals(year):
     assert t.x.sum() == pytest.approx(pub["total_output"], rel=1e-3)
     np.testing.assert_allclose(t.x.to_numpy(), pub["output"] + pub["moved"], rtol=1e-9)
     # domestic + imported intermediate inputs (+ net product taxes) = published intermediate consumption
-    inputs = t.Z.sum(axis=0) + t.V.loc["imports"] + t.V.loc["taxes less subsidies on products"]
+    inputs = t.Z.sum(axis=0) + t.primary_inputs("imports") + t.primary_inputs("taxes")
     np.testing.assert_allclose(inputs.to_numpy(), pub["ci"] + pub["moved"], rtol=1e-9, atol=1e-6)
     assert inputs.sum() == pytest.approx(pub["ci"].sum(), rel=1e-3)
-    # value-added components add up to IBGE's gross value added
-    va = t.V.drop(index=["imports", "taxes less subsidies on products"]).sum(axis=0)
-    np.testing.assert_allclose(va.to_numpy(), pub["va"], rtol=1e-9, atol=1e-6)
+    # the value_added rows (and only they) add up to IBGE's gross value added, by industry
+    np.testing.assert_allclose(t.v.to_numpy(), pub["va"], rtol=1e-9, atol=1e-6)
+    assert t.V.index.get_level_values("kind").tolist()[:2] == ["imports", "taxes"]
     # the table balances and all flows are non-negative
     s = t.summary()
     assert s["max_row_imbalance_rel"] < 1e-9 and s["max_col_imbalance_rel"] < 1e-9
@@ -75,7 +75,8 @@ def test_brazil_default_year_previous_year_prices_and_model_b():
     assert vc.datasets.load("brazil").meta.year == 2021
     p = vc.datasets.load("brazil", year=2021, prices="previous_year")
     assert p.meta.prices == "previous-year" and p.n == 68
-    assert p.V.index.tolist() == ["imports", "taxes less subsidies on products", "value_added"]
+    assert p.V.index.tolist() == [("imports", "imports"), ("taxes", "taxes less subsidies on products"),
+                                  ("value_added", "value_added")]
     # 2021 at 2020 prices is below 2021 at current prices (positive inflation)
     assert p.x.sum() < vc.datasets.load("brazil", year=2021).x.sum()
     b = vc.datasets.load("brazil", year=2020, model="B")
@@ -98,3 +99,21 @@ def test_brazil_bad_arguments():
         vc.datasets.load("brazil", year=2010, prices="previous_year")
     with pytest.raises(ParameterError, match="'prices' parameter"):
         vc.datasets.load("brazil", year=2019, prices="constant")
+
+
+def test_brazil_2021_gva_and_gdp_equal_ibge():
+    """IBGE, Contas Nacionais 2021 (current prices, BRL million): GVA 7,713,999; GDP 9,012,142 =
+    final demand 10,683,615 - imports 1,671,473 (expenditure side)."""
+    t = vc.datasets.load("brazil", year=2021)
+    assert t.v.sum() == pytest.approx(7_713_999, abs=1)
+    assert t.gdp.loc["BRA"] == pytest.approx(9_012_142, abs=1)
+    final_uses = t.Y.to_numpy().sum() + t.VY.to_numpy().sum()
+    imports = t.primary_inputs("imports").sum() + t.primary_inputs("imports", final_demand=True).sum()
+    assert final_uses == pytest.approx(10_683_615, abs=1)
+    assert imports == pytest.approx(1_671_473, abs=1)
+    assert t.gdp.loc["BRA"] == pytest.approx(final_uses - imports, abs=1e-6)
+    m = vc.position.multipliers(t)
+    assert m["value_added"].mean() == pytest.approx(0.76, abs=0.005)
+    assert m.loc[("BRA", "Electronics"), "value_added"] == pytest.approx(0.41, abs=0.005)
+    np.testing.assert_allclose(m[["value_added", "imports", "taxes", "other"]].sum(axis=1), 1.0, atol=1e-12)
+    assert (m["value_added"] <= 1 + 1e-12).all() and (m["value_added"] < 0.99).mean() > 0.9

@@ -134,7 +134,7 @@ def test_brazil_2019_2021_offline():
     from valuechain.compare import sourcing_shares
 
     src = sourcing_shares(a)
-    inputs = a.Z.sum(axis=0) + a.V.loc["imports"]
+    inputs = a.Z.sum(axis=0) + a.primary_inputs("imports")
     np.testing.assert_allclose(src.sum(axis=1), np.where(inputs > 0, 1.0, 0.0), atol=1e-12)
     has = inputs > 0
     dom = a.Z.sum(axis=0)[has] / inputs[has]

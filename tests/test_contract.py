@@ -105,7 +105,8 @@ CASES: dict[str, Case] = {
     "position.linkages": T(bad=({"crit": -1.0}, "crit")),
     "position.key_sectors": T(bad=({"forward": "sideways"}, "forward")),
     "position.extraction": T(bad=({"per": "planet"}, "per")),
-    "position.upstreamness": T(),
+    "position.upstreamness": T(bad=({"correction": "sometimes"}, "correction")),
+    "position.profile": T(),
     "position.downstreamness": T(),
     "position.propagation_lengths": T(),
     "position.influence_vector": T(),
@@ -117,7 +118,7 @@ CASES: dict[str, Case] = {
     "gvc.borin_mancini": T(bad=({"approach": "middle"}, "approach")),
     "gvc.participation": T(bad=({"level": "galaxy"}, "level")),
     "gvc.tiva": T(),
-    "gvc.production_length": T(),
+    "gvc.production_length": T(bad=({"inventories": "hide"}, "inventories")),
     # network
     "network.backbone": Gr(bad=({"alpha": -0.5}, "alpha")),
     "network.disparity_pvalues": Gr(long=("",)),

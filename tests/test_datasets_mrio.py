@@ -35,7 +35,7 @@ def test_icio_editions(tmp_path, edition, corner, fname):
     np.testing.assert_array_equal(t.V.to_numpy(), o["V"])
     np.testing.assert_array_equal(t.x.to_numpy(), o["x"])
     assert list(t.Y.columns) == [(r, c) for r in regions for c in ICIO_FD]
-    assert list(t.V.index) == ["TLS", "VA"]
+    assert list(t.V.index) == [("taxes", "TLS"), ("value_added", "VA")]
     assert t.meta.year == {"2021": 2018, "2023": 2018, "2025": 2022}[edition]
     assert t.meta.unit == "USD million"
     assert f"{edition} edition" in t.meta.source
@@ -70,7 +70,10 @@ def test_icio_tls_on_final_demand_recorded(tmp_path):
     tls = np.arange(18, dtype=float)
     write_icio(p, "2023", tls_fd=tls)
     t = vc.datasets.read(p, format="icio")
-    assert any(f"total {tls.sum():g}" in h for h in t.meta.history)
+    # taxes less subsidies on final products are kept in VY, and GDP includes them
+    assert t.primary_inputs("taxes", final_demand=True).sum() == pytest.approx(tls.sum())
+    expected = t.v.sum() + t.primary_inputs("taxes").sum() + tls.sum()
+    assert t.gdp.sum() == pytest.approx(expected)
 
 
 def test_icio_zip_member_by_year(tmp_path):
@@ -116,7 +119,9 @@ def test_wiot_workbook(tmp_path, release):
     np.testing.assert_array_equal(t.x.to_numpy(), o["x"])
     np.testing.assert_allclose(t.V.to_numpy(), o["V"], rtol=1e-12)
     assert list(t.Y.columns) == o["fd"]  # 2013 fixture has no FD codes: mapped from c37..c42
-    assert list(t.V.index) == o["va"]
+    assert t.V.index.get_level_values("component").tolist() == o["va"]
+    kinds = dict(zip(t.V.index.get_level_values("component"), t.V.index.get_level_values("kind")))
+    assert kinds[o["va"][0]] == "taxes" and kinds[o["va"][-1]] == "value_added"  # TXSP / r61, VA / r99
     assert t.meta.year == (2011 if release == "2013" else 2014)
     if release == "2013":
         isic = vc.datasets.read(p, format="wiod2013", sector_codes="isic")
@@ -143,12 +148,23 @@ def test_wiod2013_rdata_real(year, world_output):
     assert t.regions[0] == "AUS" and t.regions[-1] == "RoW" and t.sectors[0] == "c1"
     assert t.meta.year == year and t.meta.unit == "USD million"
     np.testing.assert_array_equal(t.Z.to_numpy(), inter)
-    np.testing.assert_array_equal(t.Y.iloc[:, :205].to_numpy(), final)
+    cats = t.Y.columns.get_level_values("category")
+    np.testing.assert_array_equal(t.Y.loc[:, cats != "rounding_residual"].to_numpy(), final)
+    # labels as users and pymrio know them: ISO3 regions, c-codes with names and NACE codes
+    assert "ROU" in t.regions and "ROM" not in t.regions
+    assert t.meta.names["nace"]["c1"] == "AtB" and t.meta.names["nace"]["c3"] == "15t16"
+    assert t.meta.names["sector"]["c35"] == "Private Households with Employed Persons"
+    assert set(t.Y.columns.get_level_values("region")) == set(t.regions)  # no pseudo-region
+    assert t.gdp.isna().all() and "does not separate" in t.gdp.attrs["note"]
     # known total: world gross output as published in the file
     assert t.x.sum() == pytest.approx(world_output, rel=0, abs=0.5)
     np.testing.assert_array_equal(t.x.to_numpy(), out)
     # accounts: rows close through the rounding-residual column, which stays within the package's rounding
-    resid = t.Y[("ALL", "rounding_residual")].to_numpy()
+    R = t.Y.loc[:, cats == "rounding_residual"]
+    node_region = t.nodes.get_level_values("region")
+    # each node's residual sits in its own country's column (domestic final use), nowhere else
+    assert all(R.loc[node_region != r, (r, "rounding_residual")].eq(0).all() for r in t.regions)
+    resid = R.sum(axis=1).to_numpy()
     assert np.abs(resid).max() <= 110  # values rounded to integer USD million by the package author
     np.testing.assert_allclose(inter.sum(1) + final.sum(1) + resid, out)
     np.testing.assert_allclose(t.Z.sum(axis=0).to_numpy() + t.V.sum(axis=0).to_numpy(), out)
@@ -174,7 +190,7 @@ def test_figaro_matrix(tmp_path, pxp):
     np.testing.assert_array_equal(t.Y.to_numpy(), o["Y"])
     np.testing.assert_allclose(t.x.to_numpy(), o["x"])
     np.testing.assert_allclose(t.V.to_numpy(), o["V"])
-    assert list(t.V.index) == ["D21X31", "D1", "B2A3G"]
+    assert list(t.V.index) == [("taxes", "D21X31"), ("value_added", "D1"), ("value_added", "B2A3G")]
     assert t.Y.columns[1] == ("AT", "P3_S14")
     assert t.meta.year == 2021 and t.meta.unit == "EUR million"
     assert t.meta.system == ("product-by-product" if pxp else "industry-by-industry")
@@ -192,10 +208,13 @@ def test_eora26(tmp_path, as_zip):
     np.testing.assert_array_equal(t.Z.to_numpy(), o["Z"][:4, :4])
     # the ROW discrepancy account is folded, so accounts still close and output is kept
     np.testing.assert_allclose(t.x.to_numpy(), o["x"][:4])
-    assert t.Y.columns[-1] == ("ROW", "statistical discrepancy")
-    np.testing.assert_allclose(t.Y.iloc[:, -1].to_numpy(), o["Z"][:4, 4] + o["Y"][:4, 4])
-    assert t.V.index[-1] == "statistical discrepancy (ROW)"
-    assert list(t.V.index[:2]) == ["Compensation of employees D.1", "Operating surplus B.2"]
+    disc = t.Y.columns.get_level_values("category") == "statistical discrepancy"
+    assert list(t.Y.columns[disc]) == [("AUT", "statistical discrepancy"), ("BRA", "statistical discrepancy")]
+    np.testing.assert_allclose(t.Y.loc[:, disc].sum(axis=1).to_numpy(), o["Z"][:4, 4] + o["Y"][:4, 4])
+    assert t.Y.loc[("AUT", "Agriculture"), ("BRA", "statistical discrepancy")] == 0  # domestic column only
+    assert t.V.index[-1] == ("other", "statistical discrepancy (ROW)")
+    assert list(t.V.index[:2]) == [("value_added", "Compensation of employees D.1"),
+                                   ("value_added", "Operating surplus B.2")]
     assert t.meta.year == 2015 and t.meta.unit == "USD thousand"
     kept = vc.datasets.read(target, format="eora26", fold_discrepancy=False)
     assert kept.n == 5
@@ -250,7 +269,7 @@ def test_generic_long(tmp_path, suffix):
     mb = vc.datasets.load("miller_blair")  # textbook oracle (Miller & Blair 2009, table 2.3)
     np.testing.assert_allclose(t.Z.to_numpy(), mb.Z.to_numpy())
     np.testing.assert_allclose(t.x.to_numpy(), [1000.0, 2000.0])
-    assert list(t.V.index) == ["wages"] and t.meta.year == 2000
+    assert list(t.V.index) == [("value_added", "wages")] and t.meta.year == 2000
 
 
 def test_generic_wide(tmp_path):
@@ -266,7 +285,7 @@ def test_generic_wide(tmp_path):
     assert list(t.nodes) == [("A", "s1"), ("A", "s2"), ("B", "s1")]
     np.testing.assert_allclose(t.x.to_numpy(), [100.0, 100.0, 30.0])
     assert list(t.Y.columns) == [("A", "households"), ("B", "households")]
-    assert t.V.loc["wages"].tolist() == [84.0, 68.0, 17.0]
+    assert t.primary_inputs("wages").tolist() == [84.0, 68.0, 17.0]
 
 
 def test_readers_balance_identity_on_random_icio(tmp_path):

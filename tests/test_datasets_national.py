@@ -40,7 +40,7 @@ def write(tmp_path, lines, name="XYZ2020ttl.csv"):
 def test_oecd_fixture_hand_computed(tmp_path):
     t = vc.datasets.read(write(tmp_path, oecd_lines()), format="oecd_national")
     # product 01: q = 100, m = 10, e = 30 -> import share 10 / 80
-    np.testing.assert_allclose(t.V.loc["imports"].to_numpy(), [10 / 8, 20 / 8])
+    np.testing.assert_allclose(t.primary_inputs("imports").to_numpy(), [10 / 8, 20 / 8])
     np.testing.assert_allclose(t.Z.to_numpy(), [[10 * 7 / 8, 20 * 7 / 8], [5, 10]])
     assert t.sectors.tolist() == ["D01", "D02"] and t.meta.year == 2020
     assert "discrepancy" not in t.V.index
@@ -55,7 +55,7 @@ def test_oecd_belgium_2020_real():
     assert t.x.sum() == pytest.approx(1_054_181.5)  # sum of the published OUTPUT row
     # domestic + imported intermediate flows = the published total ('ttl') flows
     ttl = raw.loc[[r for r in raw.index if r.startswith("TTL_") and r != "TTL_INT_FNL"], t.sectors].sum()
-    np.testing.assert_allclose((t.Z.sum(axis=0) + t.V.loc["imports"]).to_numpy(), ttl.to_numpy(), atol=1e-6)
+    np.testing.assert_allclose((t.Z.sum(axis=0) + t.primary_inputs("imports")).to_numpy(), ttl.to_numpy(), atol=1e-6)
     # imports of intermediate and final products add up to the published IMPO total minus imported exports (0)
     s = t.summary()
     assert s["max_col_imbalance_rel"] < 1e-9 and s["max_row_imbalance_rel"] < 1e-3
@@ -115,13 +115,13 @@ def test_bea_summary_2019_real(with_import_matrix):
     np.testing.assert_allclose(t.x.to_numpy(), published_output, rtol=1e-3)
     assert t.x.sum() == pytest.approx(published_output.sum(), rel=1e-6)
     # domestic + imported intermediate inputs = the Use table's total intermediate inputs
-    inputs = t.Z.sum(axis=0) + t.V.loc["imports"]
+    inputs = t.Z.sum(axis=0) + t.primary_inputs("imports")
     commodities = raw.index[: raw.index.get_loc("Total Intermediate")]
     np.testing.assert_allclose(inputs.to_numpy(), raw.loc[commodities, t.sectors].sum().to_numpy(),
                                rtol=1e-9, atol=1e-6)
     np.testing.assert_allclose(inputs.to_numpy(), raw.loc["Total Intermediate", t.sectors].to_numpy(),
                                rtol=1e-3)  # BEA's published totals are rounded separately
-    assert t.V.loc["imports"].sum() > 0
+    assert t.primary_inputs("imports").sum() > 0
     s = t.summary()
     assert s["max_row_imbalance_rel"] < 1e-3 and s["max_col_imbalance_rel"] < 1e-3
 
@@ -178,7 +178,7 @@ def test_bea_xlsx_fixture_hand_computed(tmp_path):
     use, make = bea_fixture(tmp_path)
     t = vc.datasets.read(use, format="bea", make=make, year=2012)
     # imports of A: 10 of (q 60 + m 10 - e 20) = 1/5 share; B made 5/45 by industry A
-    np.testing.assert_allclose(t.V.loc["imports"].to_numpy(), [2.0, 4.0])
+    np.testing.assert_allclose(t.primary_inputs("imports").to_numpy(), [2.0, 4.0])
     np.testing.assert_allclose(t.x.to_numpy(), [65, 35])
     assert t.Z.loc[("USA", "A"), ("USA", "A")] == pytest.approx(8 + 5 * 5 / 40)
 
@@ -212,7 +212,7 @@ def test_wiod2016_niot_usa_2014_real():
     np.testing.assert_allclose(t.Z.to_numpy().sum(), dom[list(t.sectors)].to_numpy(dtype=float).sum(), rtol=1e-9)
     s = t.summary()
     assert s["max_row_imbalance_rel"] < 1e-9 and s["max_col_imbalance_rel"] < 1e-9
-    assert abs(t.V.loc["discrepancy"]).max() < 1.0  # published rounding only
+    assert abs(t.primary_inputs("discrepancy")).max() < 1.0  # published rounding only
 
 
 def test_wiod2016_niot_malformed(tmp_path):

@@ -25,8 +25,8 @@ def test_value_added_multipliers_one_on_random():
     m = P.multipliers(t)
     np.testing.assert_allclose(m["value_added"], 1.0, atol=1e-10)
     np.testing.assert_allclose(m["value_added[wages]"] + m["value_added[surplus]"], 1.0, atol=1e-10)
-    with pytest.raises(vc.LabelError, match="taxes"):
-        P.value_added_multipliers(t, component="taxes")
+    with pytest.raises(vc.LabelError, match="subsidies"):
+        P.value_added_multipliers(t, component="subsidies")
 
 
 def test_linkages_T1(mb):
@@ -133,9 +133,14 @@ def test_apl_definition_random():
 
 
 def test_influence_vector_is_x_over_gdp():
+    """Domar weights: x over the GDP of the node's region (world=True: world GDP)."""
     for seed in range(3):
         t = random_table(3, 4, seed=seed)
-        np.testing.assert_allclose(P.influence_vector(t), t.x / t.f.sum(), rtol=1e-10)
+        gdp = t.gdp.reindex(t.nodes.get_level_values("region")).to_numpy()
+        np.testing.assert_allclose(P.influence_vector(t), t.x / gdp, rtol=1e-10)
+        np.testing.assert_allclose(P.influence_vector(t, world=True), t.x / t.gdp.sum(), rtol=1e-10)
+        # a closed world table: world GDP = total final demand
+        assert t.gdp.sum() == pytest.approx(t.f.sum(), rel=1e-12)
 
 
 def test_key_sectors(mb):

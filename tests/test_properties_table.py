@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,7 @@ tables = st.builds(random_table, n_regions=st.integers(1, 4), n_sectors=st.integ
 def test_leontief_identities(t):
     np.testing.assert_allclose(t.solve(t.f.to_numpy()), t.x.to_numpy(), rtol=1e-9)
     np.testing.assert_allclose(P.value_added_multipliers(t), 1.0, atol=1e-9)
-    np.testing.assert_allclose(P.influence_vector(t), t.x / t.f.sum(), rtol=1e-9)
+    np.testing.assert_allclose(P.influence_vector(t, world=True), t.x / t.f.sum(), rtol=1e-9)
     np.testing.assert_allclose(P.downstreamness(t), t.L.to_numpy().sum(axis=0), rtol=1e-9)
     np.testing.assert_allclose(P.upstreamness(t), t.G.to_numpy().sum(axis=1), rtol=1e-9)
     assert (P.upstreamness(t) >= 1 - 1e-12).all()
@@ -75,3 +76,20 @@ def test_leontief_solve_is_linear(t, a, b):
     rng = np.random.default_rng(0)
     u, w = rng.normal(size=t.n), rng.normal(size=t.n)
     np.testing.assert_allclose(t.solve(a * u + b * w), a * t.solve(u) + b * t.solve(w), rtol=1e-8, atol=1e-8)
+
+
+@SETTINGS
+@given(tables, st.floats(0.0, 0.5), st.floats(0.0, 0.3))
+@counted
+def test_primary_input_kinds_add_up(t, imp, tax):
+    """Split each node's value added into imports, taxes and GVA: the kind multipliers add up to 1,
+    GVA effects fall to at most 1 - (leakage), and GDP = GVA + taxes = final demand - imports."""
+    w = t.w.to_numpy()
+    V = pd.DataFrame([w * imp, w * tax, w * (1 - imp - tax)], columns=t.nodes,
+                     index=pd.MultiIndex.from_tuples([("imports", "m"), ("taxes", "t"), ("value_added", "va")]))
+    t2 = t.replace(V=V)
+    m = P.multipliers(t2)
+    np.testing.assert_allclose(m[["value_added", "imports", "taxes", "other"]].sum(axis=1), 1.0, atol=1e-9)
+    np.testing.assert_allclose(m["value_added"], 1 - imp - tax, atol=1e-9)
+    assert t2.gdp.sum() == pytest.approx(t2.f.sum() - t2.primary_inputs("imports").sum(), rel=1e-9)
+    np.testing.assert_allclose(t2.v.to_numpy(), w * (1 - imp - tax), rtol=1e-12)

@@ -30,7 +30,7 @@ def test_model_d_hand_computed():
     np.testing.assert_allclose(t.Z.to_numpy(), [[18, 9], [17, 6]])
     np.testing.assert_allclose(t.Y.to_numpy().ravel(), [63, 37])
     np.testing.assert_allclose(t.x.to_numpy(), [90, 60])
-    np.testing.assert_allclose(t.V.loc["value_added"].to_numpy(), [55, 45])
+    np.testing.assert_allclose(t.primary_inputs("value_added").to_numpy(), [55, 45])
 
 
 def test_model_b_hand_computed():
@@ -39,7 +39,7 @@ def test_model_b_hand_computed():
     # C = [[1, 0], [1/6, 5/6]]; Z = U C; value added W C with W = (55, 45)
     np.testing.assert_allclose(t.Z.to_numpy(), [[20 + 10 / 6, 50 / 6], [15 + 5 / 6, 25 / 6]])
     np.testing.assert_allclose(t.x.to_numpy(), [100, 50])
-    np.testing.assert_allclose(t.V.loc["value_added"].to_numpy(), [62.5, 37.5])
+    np.testing.assert_allclose(t.primary_inputs("value_added").to_numpy(), [62.5, 37.5])
     assert t.sectors.tolist() == P
 
 
@@ -60,7 +60,7 @@ def test_import_split_hand_computed():
     F2 = F.copy()
     F2.loc["p1", "households"] = 70.0  # uses of p1: 20 + 10 + 70 + 20 = 120 = q + m
     t = sut.to_iot(S, U2, F2, imports=pd.Series([20.0, 0.0], index=P), model="D")
-    np.testing.assert_allclose(t.V.loc["imports"].to_numpy(), [0.2 * 20, 0.2 * 10])
+    np.testing.assert_allclose(t.primary_inputs("imports").to_numpy(), [0.2 * 20, 0.2 * 10])
     # domestic p1 flows: 16 and 8, shared by D = [.9, .1]
     np.testing.assert_allclose(t.Z.to_numpy()[:, 0], [0.9 * 16, 0.1 * 16 + 15])
     # exports stay domestic
@@ -128,7 +128,7 @@ def test_beutel_table_15_4_reproduced_by_a_diagonal_supply_table():
         np.testing.assert_allclose(t.Z.to_numpy(), Zp.to_numpy())
         np.testing.assert_allclose(t.Y.to_numpy(), Fp.to_numpy())
         assert t.x.sum() == pytest.approx(3_110_384)  # Table 15.4 total domestic output
-        assert t.V.loc["P7"].sum() == pytest.approx(385_100 - 80_187 - 2_970 - 41_436 + 4_233 - 42_597)
+        assert t.primary_inputs("P7").sum() == pytest.approx(385_100 - 80_187 - 2_970 - 41_436 + 4_233 - 42_597)
         assert t.summary()["max_col_imbalance_rel"] < 1e-4  # published rounding (1,079,400 vs 1,079,446)
 
 

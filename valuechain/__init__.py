@@ -28,6 +28,7 @@ from .errors import (
     ValueChainError,
 )
 from .table import IOTable, TableMeta
+from .extension import Extension
 from .compare import compare  # noqa: E402  (binds vc.compare to the function, not the module)
 
 __version__ = "0.1.0"
@@ -46,6 +47,7 @@ _LAZY = {
 __all__ = [
     "IOTable",
     "TableMeta",
+    "Extension",
     "SupplyGraph",
     "supply_graph",
     "trade_graph",

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 from typing import Any, Iterable, Sequence
 
-from .errors import ParameterError
+from .errors import ParameterError, fmt_labels
 
 __all__ = ["check_choice", "check_number", "check_int", "fmt_labels"]
 
@@ -64,13 +64,6 @@ def check_int(value: Any, name: str, func: str, *, low: int | None = None) -> in
     return int(value)
 
 
-def fmt_labels(labels: Iterable[Any], limit: int = 5) -> str:
-    """Format up to *limit* labels for an error message, with a count of the rest."""
-    labels = list(labels)
-    shown = ", ".join(repr(tuple(lab)) if isinstance(lab, list) else repr(lab) for lab in labels[:limit])
-    if len(labels) > limit:
-        shown += f" and {len(labels) - limit} more"
-    return shown
 
 
 def check_bool(value: Any, name: str, func: str) -> bool:

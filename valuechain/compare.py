@@ -42,19 +42,26 @@ __all__ = ["compare", "Comparison", "year_indicators", "sourcing_shares"]
 def sourcing_shares(table: IOTable, blocs: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Each buyer node's intermediate inputs by supplier region (shares summing to 1).
 
-    Rows of ``V`` whose name contains "import" (imported intermediate inputs in
-    national tables with domestic flows in ``Z``) count as one more supplier,
-    ``"imports"``, which is foreign to every region and bloc.
+    The primary inputs of kind ``imports`` (imported intermediate inputs in national
+    tables with domestic flows in ``Z``; never taxes, whatever their name) count as one
+    more supplier, ``"imports"``, which is foreign to every region and bloc.
 
     Returns
     -------
     DataFrame indexed by buyer (region, sector), one column per supplier region.
     Nodes that buy no intermediate inputs have all-zero rows.
+
+    Examples
+    --------
+    >>> from valuechain.compare import sourcing_shares
+    >>> s = sourcing_shares(vc.datasets.load("brazil", year=2021))
+    >>> s.columns.tolist()
+    ['BRA', 'imports']
     """
     by_region = table.Z.groupby(level="region", sort=False).sum().T  # buyers x supplier regions
-    imports = [r for r in table.V.index if "import" in str(r).lower()]
-    if imports:  # national tables: imported intermediate inputs are a value-added-like row
-        by_region["imports"] = table.V.loc[imports].sum(axis=0).to_numpy()
+    kinds = table.V.index.get_level_values("kind")
+    if (kinds == "imports").any():  # national tables: imported intermediate inputs are primary inputs
+        by_region["imports"] = table.primary_inputs("imports").to_numpy()
     tot = by_region.sum(axis=1).to_numpy()
     inv = np.zeros_like(tot)
     np.divide(1.0, tot, out=inv, where=tot > 0)
@@ -87,13 +94,14 @@ def year_indicators(table: IOTable, *, blocs: Mapping[str, str] | None = None, a
     :func:`sourcing_shares`), ``backbone`` (set of (source, target) label pairs) and
     ``regions`` (foreign-input supply share and PageRank by region).
     """
-    from . import network, position
+    from .network import backbone, communities, pagerank
+    from .position.upstreamness import upstreamness
     from .graph import supply_graph
 
     g = supply_graph(table, weight="flow")
-    bb = network.backbone(g, alpha=alpha)
-    pr = network.pagerank(g)
-    comm = network.communities(g, method="leiden", seed=seed, resolution=resolution)
+    bb = backbone(g, alpha=alpha)
+    pr = pagerank(g)
+    comm = communities(g, method="leiden", seed=seed, resolution=resolution)
     src = sourcing_shares(table)
     regions = table.nodes.get_level_values("region")
     bloc = _bloc_of(list(table.regions), blocs)
@@ -108,7 +116,7 @@ def year_indicators(table: IOTable, *, blocs: Mapping[str, str] | None = None, a
             "value_added": table.v.to_numpy(),
             "final_demand": table.f.to_numpy(),
             "pagerank": pr.reindex(table.nodes).to_numpy(),
-            "upstreamness": position.upstreamness(table).to_numpy(),
+            "upstreamness": upstreamness(table).to_numpy(),
             "domestic_input_share": own,
             "bloc_input_share": same_bloc,
             "foreign_input_share": np.where(has_inputs, 1.0 - own, 0.0),

@@ -19,6 +19,8 @@ what was expected.
 
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 __all__ = [
     "ValueChainError",
     "TableError",
@@ -28,6 +30,7 @@ __all__ = [
     "ParameterError",
     "ConvergenceError",
     "DatasetError",
+    "fmt_labels",
 ]
 
 
@@ -61,3 +64,12 @@ class ConvergenceError(ValueChainError, RuntimeError):
 
 class DatasetError(ValueChainError, LookupError):
     """A dataset is unknown, unavailable offline, or failed its checksum."""
+
+
+def fmt_labels(labels: Iterable[Any], limit: int = 5) -> str:
+    """Format up to *limit* labels for an error message, with a count of the rest."""
+    labels = list(labels)
+    shown = ", ".join(repr(tuple(lab)) if isinstance(lab, list) else repr(lab) for lab in labels[:limit])
+    if len(labels) > limit:
+        shown += f" and {len(labels) - limit} more"
+    return shown

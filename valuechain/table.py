@@ -17,8 +17,20 @@ Rules
 * The Leontief inverse exists as the series ``I + A + A² + ...`` only when the
   spectral radius of A is below 1; a table where it is not (some node's inputs
   reach its output) is refused with :class:`ConvergenceError` at the first solve.
+* Primary inputs have a kind.  ``V`` rows are indexed ``("kind", "component")`` with
+  kind one of :data:`KINDS`: ``value_added`` (compensation, operating surplus, mixed
+  income, other net taxes on production: gross value added), ``imports`` (imported
+  inputs, in national tables whose ``Z`` is domestic), ``taxes`` (taxes less subsidies
+  on products) and ``other`` (primary inputs that are neither GVA nor part of GDP:
+  purchases abroad by residents, cif/fob adjustments, international transport margins,
+  statistical discrepancies).  A flat ``V`` is accepted with ``kinds=`` naming the rows
+  that are not value added (the others are value added).  ``VY`` holds the same rows for
+  the final-demand columns (product taxes and imports absorbed by final uses), so that
+  GDP can be recovered: ``GDP = GVA + net product taxes (in V and VY)``.
 * When ``V`` is not given, value added is derived as ``x - Z.sum(axis=0)`` (one row
-  named ``"value_added"``).
+  ``("value_added", "value_added")``).
+* The balance checks accept a residual ``|r_i| <= atol + rtol·|x_i|`` per node (the
+  envelope of published rounding: ``atol`` in the table's unit).
 * Negative intermediate flows are refused unless ``allow_negative=True``;
   negative final demand (inventory draw-downs) is allowed.
 """
@@ -29,7 +41,7 @@ import dataclasses
 import json
 import logging
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
@@ -40,15 +52,18 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ._validation import fmt_labels
-from .errors import BalanceError, ConvergenceError, LabelError, ReadError, TableError
+from .errors import BalanceError, ConvergenceError, LabelError, ReadError, TableError, fmt_labels
 
-__all__ = ["IOTable", "TableMeta", "NODE_LEVELS", "FD_LEVELS"]
+__all__ = ["IOTable", "TableMeta", "NODE_LEVELS", "FD_LEVELS", "V_LEVELS", "KINDS"]
 
 log = logging.getLogger(__name__)
 
 NODE_LEVELS = ("region", "sector")
 FD_LEVELS = ("region", "category")
+#: Row levels of the primary-input blocks ``V`` and ``VY``.
+V_LEVELS = ("kind", "component")
+#: Kinds of primary input (see the module docstring).
+KINDS = ("value_added", "imports", "taxes", "other")
 
 #: Density below which (and size above which) Z is factorised as a sparse matrix.
 SPARSE_DENSITY = 0.05
@@ -69,6 +84,12 @@ class TableMeta:
     source: str = ""
     system: str = ""
     history: tuple[str, ...] = ()
+    #: accounts the source does not publish, e.g. ``("taxes",)`` when product taxes are not
+    #: separated from value added (GDP is then NaN, with this as the reason)
+    missing: tuple[str, ...] = ()
+    #: names of the codes, by level: ``{"sector": {"c1": "Agriculture, ..."}, "region": {...}}``
+    #: (further levels such as ``"nace"`` map a code to the source's other classification)
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod
     def coerce(cls, meta: "TableMeta | Mapping[str, Any] | None") -> "TableMeta":
@@ -83,8 +104,14 @@ class TableMeta:
                 f"Unknown metadata field(s) {sorted(unknown)}; expected some of {sorted(known)}."
             )
         kw = dict(meta)
-        if "history" in kw:
-            kw["history"] = tuple(kw["history"])
+        for key in ("history", "missing"):
+            if key in kw:
+                kw[key] = tuple(kw[key])
+        if "names" in kw:
+            names = kw["names"] or {}
+            if not isinstance(names, Mapping) or not all(isinstance(m, Mapping) for m in names.values()):
+                raise TableError("meta['names'] must map a level ('sector', 'region', ...) to a {code: name} mapping.")
+            kw["names"] = {str(k): {str(c): str(n) for c, n in m.items()} for k, m in names.items()}
         if kw.get("year") is not None:
             kw["year"] = int(kw["year"])
         return cls(**kw)
@@ -92,6 +119,8 @@ class TableMeta:
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["history"] = list(self.history)
+        d["missing"] = list(self.missing)
+        d["names"] = {k: dict(m) for k, m in self.names.items()}
         return d
 
     def with_history(self, step: str) -> "TableMeta":
@@ -141,6 +170,48 @@ def _order_like(idx: pd.Index, ref: pd.Index, what: str) -> pd.Index:
     return ref
 
 
+def _kind_index(idx: pd.Index, kinds: Mapping[str, str] | None, what: str) -> pd.MultiIndex:
+    """Rows of V / VY as a ``(kind, component)`` MultiIndex (flat rows take *kinds*, default value_added)."""
+    if isinstance(idx, pd.MultiIndex):
+        if idx.nlevels != 2:
+            raise LabelError(f"{what} must be indexed by (kind, component); got {idx.nlevels} levels.")
+        if kinds:
+            raise TableError(f"{what} already carry kinds (a (kind, component) index); do not pass kinds= too.")
+        out = idx.set_names(list(V_LEVELS))
+    else:
+        comps = [str(c) for c in idx]
+        mapping = {} if kinds is None else dict(kinds.items()) if isinstance(kinds, (Mapping, pd.Series)) else None
+        if mapping is None:
+            raise TableError(f"kinds= must map component names to kinds; got {type(kinds).__name__}.")
+        unknown = [k for k in mapping if str(k) not in comps]
+        if unknown and what == "V rows":
+            raise LabelError(f"kinds= names {fmt_labels(unknown)}, which are not rows of V; rows: {fmt_labels(comps, 8)}.")
+        mapping = {str(k): v for k, v in mapping.items()}
+        out = pd.MultiIndex.from_arrays([[mapping.get(c, "value_added") for c in comps], comps],
+                                        names=list(V_LEVELS))
+    bad = [k for k in out.get_level_values(0).unique() if k not in KINDS]
+    if bad:
+        raise TableError(f"{what} have unknown kind(s) {fmt_labels(bad)}; expected one of {', '.join(KINDS)}.")
+    return out
+
+
+def _extensions(exts: Any, nodes: pd.MultiIndex, fd: pd.MultiIndex) -> Mapping[str, Any]:
+    """Validated extensions keyed by name, aligned to the table's labels, in a read-only mapping."""
+    from types import MappingProxyType
+
+    from .extension import Extension
+
+    items = list(exts.values()) if isinstance(exts, Mapping) else list(exts or ())
+    out: dict[str, Extension] = {}
+    for e in items:
+        if not isinstance(e, Extension):
+            raise TableError(f"extensions must be Extension objects; got {type(e).__name__}.")
+        if e.name in out:
+            raise LabelError(f"Two extensions are named {e.name!r}.")
+        out[e.name] = e.aligned(nodes, fd)
+    return MappingProxyType(out)
+
+
 @dataclass(frozen=True, eq=False)
 class IOTable:
     """A labelled (multi-regional) input-output table.
@@ -155,16 +226,31 @@ class IOTable:
         Final demand, index ``(region, sector)``, columns ``(region, category)``.
         Flat columns are read as categories of the table's only region.
     V : DataFrame, optional
-        Value-added rows (wages, taxes, operating surplus, imports...) by
-        ``(region, sector)`` column.  Derived as ``x - Z.sum(axis=0)`` when omitted.
+        Primary inputs by ``(region, sector)`` column, one row per component, rows
+        indexed ``("kind", "component")`` (kinds: ``value_added``, ``imports``,
+        ``taxes``, ``other``) or flat with *kinds*.  Derived as ``x - Z.sum(axis=0)``
+        (one value-added row) when omitted.
     x : Series, optional
         Gross output.  Derived as ``Z.sum(axis=1) + Y.sum(axis=1)`` when omitted.
     meta : TableMeta or mapping, optional
-        name, year, unit, currency, prices, source, system, history.
+        name, year, unit, currency, prices, source, system, history, missing.
     allow_negative : bool, default False
         Accept negative intermediate flows.
     rtol : float, default 1e-3
         Relative tolerance of the row and column balance checks.
+    atol : float, default 0
+        Absolute tolerance of the balance checks, in the table's unit: a node passes
+        when ``|total - x| <= atol + rtol·|x|``.  Readers set it from the source's
+        published rounding (OECD ICIO: 0.1 USD million).
+    VY : DataFrame, optional
+        Primary inputs absorbed directly by final uses (product taxes and imports in
+        final demand), same rows as ``V`` (or flat with *kinds*) and ``Y``'s columns.
+    kinds : mapping, optional
+        For a flat ``V`` (and ``VY``): component -> kind for the rows that are not
+        value added, e.g. ``{"imports": "imports", "taxes on products": "taxes"}``.
+    extensions : mapping or list of Extension, optional
+        Satellite accounts (:class:`~valuechain.Extension`: employment, hours,
+        emissions...), read back as ``t.extensions[name]``.
 
     Raises
     ------
@@ -192,10 +278,13 @@ class IOTable:
     meta: TableMeta | Mapping[str, Any] | None = None
     allow_negative: bool = False
     rtol: float = 1e-3
-    _checked: bool = field(default=False, repr=False, compare=False)
+    atol: float = 0.0
+    VY: pd.DataFrame | None = None
+    kinds: InitVar[Mapping[str, str] | None] = None
+    extensions: Mapping[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ setup
-    def __post_init__(self) -> None:
+    def __post_init__(self, kinds: Mapping[str, str] | None = None) -> None:
         set_ = object.__setattr__
         meta = TableMeta.coerce(self.meta)
         set_(self, "meta", meta)
@@ -265,45 +354,76 @@ class IOTable:
             bad = x.index[xv < 0]
             raise TableError(f"x has negative gross output for {fmt_labels(bad)}.")
 
+        for name in ("rtol", "atol"):
+            tol = getattr(self, name)
+            if not isinstance(tol, (int, float, np.floating)) or isinstance(tol, bool) or not tol >= 0 \
+                    or not np.isfinite(tol):
+                raise TableError(f"The '{name}' parameter of IOTable must be a finite float >= 0. Got {tol!r} instead.")
         V = self.V
         if V is None:
             V = pd.DataFrame(
-                [xv - zv.sum(axis=0)], index=pd.Index(["value_added"], name="component"), columns=Z.columns
+                [xv - zv.sum(axis=0)],
+                index=pd.MultiIndex.from_tuples([("value_added", "value_added")], names=list(V_LEVELS)),
+                columns=Z.columns,
             )
+            if kinds:
+                raise TableError("kinds= names rows of V, but V was not given.")
         else:
             if isinstance(V, pd.Series):
                 V = V.to_frame().T if V.index.equals(Z.columns) else V.to_frame()
+            if not isinstance(V, pd.DataFrame):
+                raise TableError(f"V must be a pandas DataFrame; got {type(V).__name__}.")
             V = V.copy()
             V.columns = _as_node_index(V.columns, "V columns", region)
             _check_unique(V.columns, "V columns")
+            V.index = _kind_index(V.index, kinds, "V rows")
             _check_unique(V.index, "V rows")
             V = V.loc[:, _order_like(V.columns, Z.columns, "V columns")]
             V = V.astype(float)
-            if V.index.name is None:
-                V.index.name = "component"
             _check_finite(V, "V")
+
+        VY = self.VY
+        if VY is not None:
+            if not isinstance(VY, pd.DataFrame):
+                raise TableError(f"VY must be a pandas DataFrame; got {type(VY).__name__}.")
+            VY = VY.copy()
+            if isinstance(VY.columns, pd.MultiIndex):
+                VY.columns = VY.columns.set_names(list(FD_LEVELS))
+            elif Y.shape[1] and len(Y.columns.get_level_values(0).unique()) == 1:
+                VY.columns = pd.MultiIndex.from_arrays(
+                    [[Y.columns[0][0]] * VY.shape[1], [str(c) for c in VY.columns]], names=list(FD_LEVELS))
+            _check_unique(VY.columns, "VY columns")
+            VY.index = _kind_index(VY.index, kinds, "VY rows")
+            _check_unique(VY.index, "VY rows")
+            VY = VY.loc[:, _order_like(VY.columns, Y.columns, "VY columns")].astype(float)
+            _check_finite(VY, "VY")
+            rows = V.index.append(VY.index.difference(V.index, sort=False))
+            V = V.reindex(rows, fill_value=0.0)
+            VY = VY.reindex(rows, fill_value=0.0)
 
         set_(self, "Z", Z)
         set_(self, "Y", Y)
         set_(self, "V", V)
+        set_(self, "VY", VY)
         set_(self, "x", x)
+        set_(self, "extensions", _extensions(self.extensions, Z.index, Y.columns))
         self._check_balance(row_total, zv.sum(axis=0) + V.to_numpy().sum(axis=0))
 
     def _check_balance(self, row_total: np.ndarray, col_total: np.ndarray) -> None:
         xv = self.x.to_numpy()
         scale = np.maximum(np.abs(xv), 1e-9 * max(np.abs(xv).sum(), 1.0))
         for what, tot in (("row totals (Z.sum(axis=1) + Y.sum(axis=1))", row_total), ("column totals (Z.sum(axis=0) + V.sum(axis=0))", col_total)):
-            gap = tot - xv
-            rel = np.abs(gap) / scale
-            bad = np.flatnonzero(rel > self.rtol)
+            gap = np.abs(tot - xv)
+            excess = gap - (self.atol + self.rtol * scale)
+            bad = np.flatnonzero(excess > 0)
             if len(bad):
-                worst = bad[np.argsort(-rel[bad])][:5]
+                worst = bad[np.argsort(-(gap[bad] / scale[bad]))][:5]
                 lines = "; ".join(
                     f"{self.x.index[i]!r}: total {tot[i]:.6g} vs x {xv[i]:.6g}" for i in worst
                 )
                 raise BalanceError(
                     f"{len(bad)} node(s) have {what} differing from gross output x by more than "
-                    f"rtol={self.rtol:g}; worst: {lines}."
+                    f"atol + rtol·|x| (atol={self.atol:g}, rtol={self.rtol:g}); worst: {lines}."
                 )
 
     # ------------------------------------------------------------ basic info
@@ -326,8 +446,86 @@ class IOTable:
 
     @cached_property
     def v(self) -> pd.Series:
-        """Total value added per node (column sums of V)."""
-        return self.V.sum(axis=0).rename("v")
+        """Gross value added per node: column sums of the ``value_added`` rows of V.
+
+        Imports, taxes less subsidies on products and other primary inputs are not
+        value added (see :attr:`w` for all primary inputs).
+        """
+        return self.primary_inputs("value_added").rename("v")
+
+    @cached_property
+    def w(self) -> pd.Series:
+        """All primary inputs per node (column sums of V): ``x - Z'1``.
+
+        What the Ghosh (supply-side) model and the column balance use.
+        """
+        return self.V.sum(axis=0).rename("w")
+
+    def primary_inputs(self, kind: str, *, final_demand: bool = False) -> pd.Series:
+        """Column sums of the V rows of one *kind* (or the one row of a component), by node.
+
+        Parameters
+        ----------
+        kind : str
+            ``'value_added'``, ``'imports'``, ``'taxes'``, ``'other'``, or the name of one
+            component (a row of ``V``, e.g. ``'wages'``).
+        final_demand : bool, default False
+            Sum ``VY`` (by final-demand column) instead of ``V`` (by node).
+
+        Examples
+        --------
+        >>> t = vc.datasets.load("brazil", year=2021)
+        >>> round(float(t.primary_inputs("imports").sum()))  # imported intermediate inputs, BRL million
+        1124277
+        """
+        block = self.VY if final_demand else self.V
+        cols = self.Y.columns if final_demand else self.nodes
+        if kind in KINDS:
+            level = "kind"
+        elif kind in set(self.V.index.get_level_values("component")):
+            level = "component"
+        else:
+            from .errors import ParameterError
+
+            raise ParameterError(f"The 'kind' parameter of primary_inputs must be one of "
+                                 f"{', '.join(map(repr, KINDS))} or a component of V "
+                                 f"({fmt_labels(self.V.index.get_level_values('component'), 6)}). Got {kind!r} instead.")
+        if block is None:
+            return pd.Series(0.0, index=cols, name=kind)
+        mask = block.index.get_level_values(level) == kind
+        return pd.Series(block.to_numpy()[mask].sum(axis=0), index=cols, name=kind)
+
+    @cached_property
+    def gdp(self) -> pd.Series:
+        """GDP by region: gross value added plus all net product taxes (on intermediate and final uses).
+
+        ``GDP_r = Σ_{j in r} (v_j + t_j) + Σ_{c in r} t^Y_c`` with ``t`` the ``taxes`` rows
+        of V and ``t^Y`` those of VY.  On the expenditure side it equals final uses
+        (``Y`` plus ``VY``) minus imports and other primary inputs.  NaN when the source does
+        not separate product taxes from value added (``"taxes" in meta.missing``); the reason
+        is in ``.attrs["note"]``.
+
+        Examples
+        --------
+        >>> t = vc.datasets.load("miller_blair")
+        >>> t.gdp.tolist()
+        [2050.0]
+        """
+        regions = pd.Index(self.regions, name="region")
+        note = ""
+        if "taxes" in self.meta.missing:
+            vals = np.full(len(regions), np.nan)
+            note = (f"GDP is not available: the source ({self.meta.source or self.meta.name or 'this table'}) "
+                    "does not separate taxes less subsidies on products from value added.")
+        else:
+            node_r = self.nodes.get_level_values("region")
+            inc = (self.v + self.primary_inputs("taxes")).groupby(node_r, sort=False).sum()
+            fd = self.primary_inputs("taxes", final_demand=True)
+            fd = fd.groupby(self.Y.columns.get_level_values("region"), sort=False).sum()
+            vals = inc.reindex(regions, fill_value=0.0).to_numpy() + fd.reindex(regions, fill_value=0.0).to_numpy()
+        out = pd.Series(vals, index=regions, name="gdp")
+        out.attrs = self.attrs("gdp", note=note) if note else self.attrs("gdp")
+        return out
 
     @cached_property
     def f(self) -> pd.Series:
@@ -338,6 +536,20 @@ class IOTable:
     def zero_output(self) -> pd.MultiIndex:
         """Nodes with zero gross output (their A columns and B rows are 0)."""
         return self.nodes[self._xinv == 0]
+
+    @property
+    def zero_output_with_flows(self) -> pd.MultiIndex:
+        """Zero-output nodes that still carry flows (offsetting sales, e.g. exports +2 and inventories -2).
+
+        Published tables have them (WIOD 2008: LUX c5, c8 and LVA c8).  Their A columns are 0 like any
+        zero-output node's; the GVC decompositions count their sales as domestic value added.
+        """
+        zero = self._xinv == 0
+        if not zero.any():
+            return self.nodes[zero]
+        zv, yv = self.Z.to_numpy(), self.Y.to_numpy()
+        busy = (zv[zero] != 0).any(axis=1) | (zv[:, zero] != 0).any(axis=0) | (yv[zero] != 0).any(axis=1)
+        return self.nodes[zero][busy]
 
     @cached_property
     def _xinv(self) -> np.ndarray:
@@ -476,9 +688,34 @@ class IOTable:
     def replace(self, **changes: Any) -> "IOTable":
         """A new (re-validated) table with some blocks replaced."""
         kw = {"Z": self.Z, "Y": self.Y, "V": self.V, "x": None, "meta": self.meta,
-              "allow_negative": self.allow_negative, "rtol": self.rtol}
+              "allow_negative": self.allow_negative, "rtol": self.rtol, "atol": self.atol, "VY": self.VY,
+              "extensions": self.extensions}
         kw.update(changes)
         return IOTable(**kw)
+
+    def _options(self) -> dict[str, Any]:
+        return {"allow_negative": self.allow_negative, "rtol": self.rtol, "atol": self.atol}
+
+    def with_extension(self, extension: Any) -> "IOTable":
+        """A new table carrying *extension* too (replacing one of the same name).
+
+        The table's blocks and its Leontief factorisation are shared, not recomputed.
+        """
+        from .extension import Extension
+
+        if not isinstance(extension, Extension):
+            from .errors import ParameterError
+
+            raise ParameterError(f"The 'extension' parameter of with_extension must be an Extension. "
+                                 f"Got {type(extension).__name__} instead.")
+        ext = extension.aligned(self.nodes, self.Y.columns)
+        new = object.__new__(IOTable)
+        new.__dict__.update(self.__dict__)  # blocks and cached derivations (x, A, L, LU) are unchanged
+        from types import MappingProxyType
+
+        object.__setattr__(new, "extensions", MappingProxyType({**self.extensions, ext.name: ext}))
+        object.__setattr__(new, "meta", self.meta.with_history(f"with_extension({ext.name!r})"))
+        return new
 
     def aggregate(self, sectors: Mapping | pd.Series | None = None,
                   regions: Mapping | pd.Series | None = None) -> "IOTable":
@@ -542,9 +779,23 @@ class IOTable:
         V = V.loc[:, order]
         x = self.x.groupby(rows.to_flat_index(), sort=False).sum()
         x.index = pd.MultiIndex.from_tuples(x.index, names=list(NODE_LEVELS))
+        VY = None
+        if self.VY is not None:
+            VY = self.VY.T.groupby(fd.to_flat_index(), sort=False).sum().T
+            VY.columns = pd.MultiIndex.from_tuples(VY.columns, names=list(FD_LEVELS))
+            VY = VY.loc[:, fd_order]
+        exts = []
+        for e in self.extensions.values():
+            F = e.F.T.groupby(rows.to_flat_index(), sort=False).sum().T
+            F.columns = pd.MultiIndex.from_tuples(F.columns, names=list(NODE_LEVELS))
+            FY = None
+            if e.F_Y is not None:
+                FY = e.F_Y.T.groupby(fd.to_flat_index(), sort=False).sum().T
+                FY.columns = pd.MultiIndex.from_tuples(FY.columns, names=list(FD_LEVELS))
+            exts.append(type(e)(e.name, F.loc[:, order], e.unit, FY))
         step = "aggregate(" + ", ".join(k for k, m in (("sectors", smap), ("regions", rmap)) if m) + ")"
-        return IOTable(Z, Y, V, x.loc[order], meta=self.meta.with_history(step),
-                       allow_negative=self.allow_negative, rtol=self.rtol)
+        return IOTable(Z, Y, V, x.loc[order], meta=self.meta.with_history(step), VY=VY, extensions=exts,
+                       **self._options())
 
     def node_mask(self, regions=None, sectors=None, nodes=None, *, func: str = "select") -> np.ndarray:
         """Boolean mask of the nodes in the given regions AND sectors (and/or listed nodes).
@@ -607,9 +858,15 @@ class IOTable:
         Y = pd.concat([self.Y.loc[kept], extra], axis=1) if extra.shape[1] else self.Y.loc[kept]
         V = self.V.loc[:, kept].copy()
         if (~keep).any():
-            V.loc["inputs from excluded nodes"] = self.Z.loc[~keep, kept].sum(axis=0)
-        return IOTable(Z, Y, V, self.x.loc[kept], meta=self.meta.with_history("select"),
-                       allow_negative=self.allow_negative, rtol=self.rtol)
+            V.loc[("imports", "inputs from excluded nodes"), :] = self.Z.loc[~keep, kept].sum(axis=0).to_numpy()
+        VY = None
+        if self.VY is not None:  # new columns (sales to excluded nodes) absorb no primary input directly
+            VY = self.VY.reindex(columns=Y.columns, fill_value=0.0)
+        exts = [type(e)(e.name, e.F.loc[:, kept], e.unit,
+                        None if e.F_Y is None else e.F_Y.reindex(columns=Y.columns, fill_value=0.0))
+                for e in self.extensions.values()]
+        return IOTable(Z, Y, V, self.x.loc[kept], meta=self.meta.with_history("select"), VY=VY, extensions=exts,
+                       **self._options())
 
     def summary(self) -> dict[str, Any]:
         """Dimensions, totals and balance diagnostics (used by ``valuechain info``)."""
@@ -621,10 +878,14 @@ class IOTable:
             "name": self.meta.name, "year": self.meta.year, "unit": self.meta.unit,
             "source": self.meta.source, "prices": self.meta.prices,
             "regions": len(self.regions), "sectors": len(self.sectors), "nodes": self.n,
-            "final_demand_columns": self.Y.shape[1], "value_added_rows": self.V.shape[0],
+            "final_demand_columns": self.Y.shape[1], "primary_input_rows": self.V.shape[0],
             "total_output": float(xv.sum()), "total_final_demand": float(self.f.sum()),
             "total_value_added": float(self.v.sum()),
+            **{f"total_{k}": float(self.primary_inputs(k).sum() + self.primary_inputs(k, final_demand=True).sum())
+               for k in KINDS[1:]},
+            "gdp": float(self.gdp.sum()) if not self.gdp.isna().any() else float("nan"),
             "zero_output_nodes": len(self.zero_output),
+            "zero_output_with_flows": len(self.zero_output_with_flows),
             "max_row_imbalance_rel": float(np.max(np.abs(row_gap) / scale, initial=0.0)),
             "max_col_imbalance_rel": float(np.max(np.abs(col_gap) / scale, initial=0.0)),
             "density_Z": float(np.count_nonzero(self.Z.to_numpy()) / max(self.n * self.n, 1)),
@@ -632,99 +893,92 @@ class IOTable:
 
     # ------------------------------------------------------------------ I/O
     def to_parquet(self, path: str | Path) -> Path:
-        """Write the table (Z, Y, V, x, meta) to one parquet file, atomically."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        """Write the table (Z, Y, V with kinds, VY, x, meta) to one parquet file, atomically."""
+        from ._tableio import write_parquet
 
-        from ._files import write_with
-
-        cols: dict[str, np.ndarray] = {}
-        n = self.n
-        nv = self.V.shape[0]
-        block = ["Z"] * n + ["V"] * nv
-        l0 = [str(r) for r in self.nodes.get_level_values(0)] + [str(c) for c in self.V.index]
-        l1 = [str(s) for s in self.nodes.get_level_values(1)] + [""] * nv
-        cols["_block"] = np.array(block, dtype=object)
-        cols["_l0"] = np.array(l0, dtype=object)
-        cols["_l1"] = np.array(l1, dtype=object)
-        zv = np.vstack([self.Z.to_numpy(), self.V.to_numpy()])
-        yv = np.vstack([self.Y.to_numpy(), np.zeros((nv, self.Y.shape[1]))])
-        for j in range(n):
-            cols[f"z{j}"] = zv[:, j]
-        for j in range(self.Y.shape[1]):
-            cols[f"y{j}"] = yv[:, j]
-        cols["_x"] = np.concatenate([self.x.to_numpy(), np.full(nv, np.nan)])
-        table = pa.table(cols)
-        layout = {
-            "nodes": [[str(a), str(b)] for a, b in self.nodes],
-            "fd": [[str(a), str(b)] for a, b in self.Y.columns],
-            "va": [str(c) for c in self.V.index],
-            "meta": self.meta.to_dict(),
-            "allow_negative": self.allow_negative,
-            "rtol": self.rtol,
-            "format": "valuechain-iotable-1",
-        }
-        table = table.replace_schema_metadata({b"valuechain": json.dumps(layout).encode()})
-        return write_with(path, lambda tmp: pq.write_table(table, tmp))
+        return write_parquet(path, Z=self.Z, Y=self.Y, V=self.V, VY=self.VY, x=self.x,
+                             meta=self.meta.to_dict(), options=self._options(),
+                             extensions=[e.to_dict() for e in self.extensions.values()])
 
     @classmethod
     def read_parquet(cls, path: str | Path) -> "IOTable":
-        """Read a table written by :meth:`to_parquet`."""
-        import pyarrow.parquet as pq
+        """Read a table written by :meth:`to_parquet` (malformed files raise :class:`ReadError`)."""
+        from ._tableio import read_parquet
 
-        path = Path(path)
-        if not path.exists():
-            raise ReadError(f"{path}: no such file.")
+        from .extension import Extension
+
+        kw = read_parquet(path)
         try:
-            pf = pq.read_table(path)
-        except Exception as exc:  # pyarrow raises several types
-            raise ReadError(f"{path}: not a readable parquet file ({exc}).") from exc
-        md = (pf.schema.metadata or {}).get(b"valuechain")
-        if md is None:
-            raise ReadError(f"{path}: parquet file has no valuechain table metadata; "
-                            "write it with IOTable.to_parquet or read it with datasets.read(format='generic').")
-        layout = json.loads(md)
-        nodes = pd.MultiIndex.from_tuples([tuple(t) for t in layout["nodes"]], names=list(NODE_LEVELS))
-        fd = pd.MultiIndex.from_tuples([tuple(t) for t in layout["fd"]], names=list(FD_LEVELS))
-        n = len(nodes)
-        nz = [f"z{j}" for j in range(n)]
-        ny = [f"y{j}" for j in range(len(fd))]
-        zmat = np.column_stack([pf.column(c).to_numpy() for c in nz]) if n else np.zeros((0, 0))
-        ymat = np.column_stack([pf.column(c).to_numpy() for c in ny]) if ny else np.zeros((zmat.shape[0], 0))
-        Z = pd.DataFrame(zmat[:n], index=nodes, columns=nodes)
-        Y = pd.DataFrame(ymat[:n], index=nodes, columns=fd)
-        V = pd.DataFrame(zmat[n:], index=pd.Index(layout["va"], name="component"), columns=nodes)
-        x = pd.Series(pf.column("_x").to_numpy()[:n], index=nodes)
-        return cls(Z, Y, V, x, meta=layout["meta"], allow_negative=layout["allow_negative"],
-                   rtol=layout["rtol"])
+            kw["extensions"] = [Extension(e["name"], e["F"], e["unit"], e["F_Y"]) for e in kw["extensions"]]
+            return cls(**kw)
+        except TableError as exc:
+            raise ReadError(f"{path}: {exc}") from None
 
     def to_pymrio(self):
-        """Convert to a ``pymrio.IOSystem`` (Z, Y, x and a ``factor_inputs`` extension with V)."""
+        """Convert to a ``pymrio.IOSystem``: Z, Y, x, a ``factor_inputs`` extension with V (and VY as its F_Y),
+        and one pymrio extension per :class:`~valuechain.Extension` (F, F_Y, unit)."""
         import pymrio
 
         io = pymrio.IOSystem(Z=self.Z.copy(), Y=self.Y.copy(), x=self.x.to_frame("indout"),
                              name=self.meta.name or "valuechain", unit=None)
         F = self.V.copy()
-        F.index.name = "inputtype"
-        io.factor_inputs = pymrio.Extension(name="Factor Inputs", F=F)
+        F.index = F.index.set_names(["kind", "inputtype"])
+        FY = None if self.VY is None else self.VY.copy().set_axis(F.index, axis=0)
+        io.factor_inputs = pymrio.Extension(name="Factor Inputs", F=F, F_Y=FY)
+        for e in self.extensions.values():
+            unit = e.units().to_frame("unit")
+            setattr(io, e.name, pymrio.Extension(name=e.name, F=e.F.copy(), F_Y=None if e.F_Y is None else e.F_Y.copy(),
+                                                 unit=unit))
         return io
 
     @classmethod
     def from_pymrio(cls, io: Any, *, meta: Mapping[str, Any] | None = None, **kwargs: Any) -> "IOTable":
-        """Build a table from a ``pymrio.IOSystem`` (uses its Z and Y; value added from
-        ``factor_inputs.F`` when its columns balance, else derived)."""
+        """Build a table from a ``pymrio.IOSystem``.
+
+        Uses its Z and Y; primary inputs from ``factor_inputs.F`` when its columns balance
+        (kinds from a ``("kind", ...)`` index level, else value added), else derived.  Every
+        other pymrio extension with an ``F`` becomes an :class:`~valuechain.Extension`
+        (``F_Y`` and units kept).
+        """
+        from .extension import Extension
+
         if getattr(io, "Z", None) is None or getattr(io, "Y", None) is None:
             io = io.copy()
             io.calc_system()
         Z = io.Z.copy()
         Y = io.Y.copy()
-        V = None
+        V = VY = None
         fi = getattr(io, "factor_inputs", None)
         if fi is not None and getattr(fi, "F", None) is not None:
             x = Z.sum(axis=1) + Y.sum(axis=1)
             F = fi.F
             if np.allclose(Z.sum(axis=0).to_numpy() + F.sum(axis=0).to_numpy(), x.to_numpy(), rtol=1e-6):
                 V = F.copy()
+                fy = getattr(fi, "F_Y", None)
+                if isinstance(V.index, pd.MultiIndex) and V.index.nlevels == 2 and V.index.names[0] == "kind":
+                    VY = None if fy is None else fy.copy()
+                else:
+                    V.index = pd.Index([str(c) for c in V.index], name="component")
+        exts = []
+        for ext in io.get_extensions(data=True):
+            if ext is fi or getattr(ext, "F", None) is None:
+                continue
+            unit = getattr(ext, "unit", None)
+            if isinstance(unit, pd.DataFrame) and unit.shape[1]:
+                units = {str(k): str(v) for k, v in zip(ext.F.index, unit.iloc[:, 0].reindex(ext.F.index))}
+            else:
+                units = "" if unit is None else str(unit)
+            F_ext = ext.F.copy()
+            if isinstance(F_ext.index, pd.MultiIndex):  # pymrio (stressor, compartment): one label each
+                F_ext.index = [" | ".join(map(str, t)) for t in F_ext.index]
+                if isinstance(units, dict):
+                    units = dict(zip(F_ext.index, units.values()))
+            FY_ext = getattr(ext, "F_Y", None)
+            if FY_ext is not None:
+                FY_ext = FY_ext.copy()
+                FY_ext.index = F_ext.index
+            name = str(getattr(ext, "name", "") or "extension")
+            exts.append(Extension(name, F_ext, units, FY_ext))
         m = {"name": str(getattr(io, "name", "") or ""), "source": "pymrio"}
         m.update(meta or {})
-        return cls(Z, Y, V, meta=m, **kwargs)
+        return cls(Z, Y, V, meta=m, VY=VY, extensions=exts, **kwargs)

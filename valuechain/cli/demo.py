@@ -45,11 +45,8 @@ def register(app: typer.Typer) -> None:
             s = t.summary()
             con.print(f"[bold]{name}[/bold]: {s['regions']} region(s) x {s['sectors']} sectors = {s['nodes']} nodes, "
                       f"year {s['year']}{' vs ' + str(t2.meta.year) if t2 is not None else ''}, unit {s['unit']}")
-            df = position.multipliers(t)[["output", "value_added"]].add_suffix("_multiplier")
-            df = df.join(position.linkages(t)[["backward", "forward_ghosh", "key_sector"]])
-            df["upstreamness"] = position.upstreamness(t)
-            df["influence"] = position.influence_vector(t)
-            shown = df[["output_multiplier", "backward", "forward_ghosh", "upstreamness", "influence"]].copy()
+            df = position.profile(t)
+            shown = df[["output_multiplier", "gva_multiplier", "import_leakage", "upstreamness", "influence"]].copy()
             shown["type"] = df["key_sector"].str.split().str[0]  # I-IV, see `valuechain position linkages`
             print_frame(shown, title=f"Most upstream industries, {t.meta.year}", top=top, sort="upstreamness")
             out.mkdir(parents=True, exist_ok=True)

@@ -129,7 +129,8 @@ def register(app: typer.Typer) -> None:
         table: TableOpt = None,
         fmt: FormatOpt = "parquet",
         year: YearOpt = None,
-        essential: Annotated[float, typer.Option("--essential", help="Input share above which an input is essential (systemic).")] = 0.05,
+        model: Annotated[Optional[str], typer.Option("--model", help="Systemic-risk production rule: linear (default), leontief (hypothetical complete-failure cascade on essential inputs) or graded (needs ratings; library only).")] = None,
+        essential: Annotated[Optional[float], typer.Option("--essential", help="Input share above which an input is essential (systemic, --model leontief; default 0.05).")] = None,
         order: Annotated[Order, typer.Option("--order", help="Removal order (removal).")] = Order.random,
         steps: Annotated[int, typer.Option("--steps", help="Removal steps (removal).")] = 20,
         draws: Annotated[int, typer.Option("--draws", help="Random draws (removal, order random).")] = 10,
@@ -148,14 +149,15 @@ def register(app: typer.Typer) -> None:
         with cli_errors():
             t = load_table(dataset, table, year, fmt)
             if analysis is Analysis.systemic:
-                check_number(essential, "--essential", "resilience", low=0.0, high=1.0)
+                if essential is not None:
+                    check_number(essential, "--essential", "resilience", low=0.0, high=1.0)
                 from .. import _config
 
                 before = _config.current().scheduler
                 if scheduler is not None:
                     _config.config(scheduler=scheduler)
                 try:
-                    s = res.systemic_risk(t, essential=essential)
+                    s = res.systemic_risk(t, model=model, essential=essential)
                 finally:
                     _config.config(scheduler=before)
                 df = s.to_frame()

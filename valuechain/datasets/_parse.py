@@ -366,11 +366,14 @@ def take(values: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
 
 def build_table(name: str, Z: np.ndarray, nodes, Y: np.ndarray, fd, V: np.ndarray | None = None, va=None,
-                x: np.ndarray | None = None, *, meta: dict, allow_negative: bool = False, rtol: float = 1e-3):
+                x: np.ndarray | None = None, *, meta: dict, allow_negative: bool = False, rtol: float = 1e-3,
+                **options):
     """Wrap arrays as labelled frames (no copy) and build an IOTable.
 
-    A table-level error (labels, negative flows, balance) keeps its type but its
-    message is prefixed with the file name.
+    *va* labels the rows of *V*: component names (kinds from ``kinds=`` in *options*)
+    or ``(kind, component)`` pairs.  Other *options* (``VY``, ``kinds``, ``atol``) go to
+    :class:`~valuechain.IOTable`.  A table-level error (labels, negative flows,
+    balance) keeps its type but its message is prefixed with the file name.
     """
     import pandas as pd
 
@@ -385,9 +388,12 @@ def build_table(name: str, Z: np.ndarray, nodes, Y: np.ndarray, fd, V: np.ndarra
     Ydf = pd.DataFrame(Y, index=nodes, columns=fd, copy=False)
     Vdf = None
     if V is not None and va is not None and len(va):
-        Vdf = pd.DataFrame(V, index=pd.Index(list(va), name="component"), columns=nodes, copy=False)
+        va = list(va)
+        vidx = (pd.MultiIndex.from_tuples(va, names=["kind", "component"]) if isinstance(va[0], tuple)
+                else pd.Index(va, name="component"))
+        Vdf = pd.DataFrame(V, index=vidx, columns=nodes, copy=False)
     xs = None if x is None else pd.Series(x, index=nodes, copy=False)
     try:
-        return IOTable(Zdf, Ydf, Vdf, xs, meta=meta, allow_negative=allow_negative, rtol=rtol)
+        return IOTable(Zdf, Ydf, Vdf, xs, meta=meta, allow_negative=allow_negative, rtol=rtol, **options)
     except TableError as exc:
         raise type(exc)(f"{name}: {exc}") from None

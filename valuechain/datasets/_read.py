@@ -29,6 +29,7 @@ FORMATS: dict[str, str] = {
     "eora26": "eora:read_eora26",
     "oecd_national": "national:read_oecd_national",
     "bea": "bea:read_bea",
+    "abs": "abs:read_abs",
     "generic": "generic:read_generic",
 }
 
@@ -47,7 +48,7 @@ def read(path, format: str = "parquet", **options: Any) -> IOTable:  # noqa: A00
         The file (or folder, for multi-file layouts).
     format : str
         One of :data:`FORMATS`: ``icio``, ``wiod2013``, ``wiod2016`` (world table), ``wiod2016_niot`` (national table), ``figaro``,
-        ``exiobase3``, ``eora26``, ``oecd_national``, ``bea``, ``generic``, or
+        ``exiobase3``, ``eora26``, ``oecd_national``, ``bea``, ``abs``, ``generic``, or
         ``parquet`` (valuechain's own format).
     **options
         Passed to the reader (see each reader's documentation).

@@ -146,8 +146,8 @@ def _split(df: pd.DataFrame) -> tuple[list[str], list[str], list[str], list[str]
 
 
 def read_bea(path: str | Path, *, make: str | Path | None = None, imports: str | Path | None = None,
-             year: int | None = None, region: str = "USA", model: str = "D", allow_negative: bool = True,
-             rtol: float = 1e-3) -> IOTable:
+             sut_use: str | Path | None = None, year: int | None = None, region: str = "USA", model: str = "D",
+             allow_negative: bool = True, rtol: float = 1e-3) -> IOTable:
     """Read BEA Use + Make (+ Import) tables into an industry-by-industry :class:`IOTable`.
 
     Parameters
@@ -161,6 +161,15 @@ def read_bea(path: str | Path, *, make: str | Path | None = None, imports: str |
     imports : str or Path, optional
         The BEA import matrix (imported commodities by industry and final use).
         Without it, imports (``-F050``) are split by commodity import shares.
+    sut_use : str or Path, optional
+        The Use table of BEA's supply-use framework for the same year
+        (``Summary_Use_SUT_YYYY``, basic prices), whose rows ``T00OTOP``/``T00OSUB`` give
+        each industry's other taxes and subsidies on production.  BEA's ``V002``
+        ("taxes on production and imports less subsidies") also holds the taxes on
+        products; with *sut_use* it is split into other net taxes on production (value
+        added) and net taxes on products (kind ``taxes``).  Without it ``V002`` stays
+        value added, so GVA includes product taxes (GDP is right either way), as
+        recorded in ``meta.history``.
     year : int, optional
         The sheet of multi-year workbooks; also the table's year (default: from the file name).
     region : str, default "USA"
@@ -174,7 +183,8 @@ def read_bea(path: str | Path, *, make: str | Path | None = None, imports: str |
     -------
     IOTable
         ``Z`` domestic flows, ``Y`` final uses (``F010`` ... without ``F050``), ``V`` rows
-        ``imports`` and ``V001-V003``; USD million.
+        ``(imports, imports)`` and ``V001-V003`` (kind ``value_added``; ``V002`` split with
+        *sut_use*); ``VY`` the imported final uses; USD million.
 
     Raises
     ------
@@ -209,8 +219,30 @@ def read_bea(path: str | Path, *, make: str | Path | None = None, imports: str |
     U = use.loc[coms, inds]
     fd = [c for c in final if c != "F050"]
     F = use.loc[coms, fd]
-    W = use.loc[va, inds].rename(index=lambda r: f"{r} {VALUE_ADDED.get(r, '')}".strip())
+    W = use.loc[va, inds]
     history = []
+    keys = [("value_added", f"{r} {VALUE_ADDED.get(r, '')}".strip()) for r in va]
+    if sut_use is not None:
+        su = read_bea_table(Path(sut_use), year=year)
+        need = [r for r in ("T00OTOP", "T00OSUB") if r not in su.index]
+        if need or "V002" not in W.index:
+            raise ReadError(f"{Path(sut_use).name}: rows {need or ['V002 in the Use table']} are missing; "
+                            "sut_use must be BEA's Use table of the supply-use framework (Summary_Use_SUT_YYYY).")
+        miss = [i for i in inds if i not in su.columns]
+        if miss:
+            raise ReadError(f"{Path(sut_use).name}: industries {miss[:5]} of {path.name} are not columns.")
+        other = su.loc[["T00OTOP", "T00OSUB"], inds].sum()
+        product = W.loc["V002"] - other
+        W = pd.concat([W.drop(index="V002"), other.to_frame("V002a").T, product.to_frame("V002b").T])
+        keys = [k for k in keys if not k[1].startswith("V002")] + [
+            ("value_added", "V002 other taxes on production less subsidies"),
+            ("taxes", "V002 taxes on products less subsidies")]
+        history.append(f"V002 split with {Path(sut_use).name}: other net taxes on production (value added), "
+                       "net taxes on products (taxes)")
+    else:
+        history.append("V002 (taxes on production and imports less subsidies) kept as value added: it includes "
+                       "taxes on products (pass sut_use= to split them)")
+    W.index = pd.MultiIndex.from_tuples(keys, names=["kind", "component"])
     if imports is not None:
         imp = read_bea_table(Path(imports), year=year)
         M = imp.reindex(index=coms, columns=inds + fd, fill_value=0.0)

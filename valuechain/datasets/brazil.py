@@ -16,9 +16,11 @@ Recursos e Usos* (TRU) of the System of National Accounts each year.  The
   so value added is one derived row).
 
 Conversion: purchasers' -> basic prices (margins to the trade and transport rows,
-net taxes on products to a value-added row), imports separated by product import
-shares (exports excluded from the base) into a value-added row ``"imports"``, then
-model D (fixed product sales structures) to 68 x 68 industries.  Unit: BRL million.
+net taxes on products to a primary-input row of kind ``taxes``), imports separated by
+product import shares (exports excluded from the base) into a primary-input row of kind
+``imports``, then model D (fixed product sales structures) to 68 x 68 industries.  The
+imports and product taxes of final uses are the ``VY`` block, so ``t.gdp`` is IBGE's GDP
+(2021: 9,012,142 BRL million, GVA 7,713,999).  Unit: BRL million.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import pandas as pd
 from .._validation import check_choice
 from ..errors import DatasetError, ReadError
 from ..table import IOTable
-from . import sut
+from .sut import to_iot
 
 __all__ = ["load_brazil", "read_ibge_sut", "ibge_to_iot", "YEARS", "PREVIOUS_YEAR_YEARS", "ACTIVITIES"]
 
@@ -316,7 +318,7 @@ def ibge_to_iot(parts: dict[str, Any], *, year: int | None = None, prices: str =
     meta = {"name": "brazil", "year": year, "unit": parts["unit"], "currency": "BRL",
             "prices": "current" if prices == "current" else "previous-year",
             "source": "IBGE via iotbr (Tabelas de Recursos e Usos, 68 activities)"}
-    return sut.to_iot(supply, use, parts["final_use"], va, imports=parts["imports"], exports="exports",
+    return to_iot(supply, use, parts["final_use"], va, imports=parts["imports"], exports="exports",
                       margins=margins, taxes=taxes, model=model, region=REGION, meta=meta)
 
 

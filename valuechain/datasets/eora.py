@@ -12,9 +12,12 @@ without labels and separate label files::
 
 The last country code, ``ROW``, is a statistical-discrepancy account (one
 node and one final-demand block).  By default it is folded into the table so
-the accounts still close: its row becomes a value-added row
-``"statistical discrepancy (ROW)"`` and its intermediate and final-demand
-columns become one final-demand column ``("ROW", "statistical discrepancy")``.
+the accounts still close: its row becomes a primary-input row
+``("other", "statistical discrepancy (ROW)")`` and each node's sales to it a
+domestic final-demand column ``(region, "statistical discrepancy")`` of the node's
+own region.  The other primary inputs (compensation, taxes and subsidies on
+production, operating surplus, mixed income, consumption of fixed capital) are
+value added.
 Values are thousands of current US dollars (``meta.unit = "USD thousand"``).
 """
 
@@ -156,15 +159,23 @@ def read_eora26(path: str | Path, *, year: int | None = None, price: str = "bp",
             keep = ~drop
             to_row = Z[np.ix_(keep, drop)].sum(axis=1) + Y[np.ix_(keep, dropf)].sum(axis=1)
             from_row = Z[np.ix_(drop, keep)].sum(axis=0)
-            Y = np.column_stack([Y[np.ix_(keep, ~dropf)], to_row])
-            V = np.vstack([V[:, keep], from_row[None, :]])
             Z = Z[np.ix_(keep, keep)]
             nodes = [nd for nd, d in zip(nodes, drop) if not d]
-            fd = [c for c, d in zip(fd, dropf) if not d] + [(_DISCREPANCY, "statistical discrepancy")]
+            fd = [c for c, d in zip(fd, dropf) if not d]
+            # sales to the discrepancy account: a domestic final-demand column of each producing
+            # region (never a region without nodes, which the GVC decompositions refuse)
+            regions = list(dict.fromkeys(r for r, _ in nodes))
+            R = np.zeros((len(nodes), len(regions)))
+            R[np.arange(len(nodes)), [regions.index(r) for r, _ in nodes]] = to_row
+            Y = np.column_stack([Y[np.ix_(keep, ~dropf)], R])
+            fd = fd + [(r, "statistical discrepancy") for r in regions]
+            V = np.vstack([V[:, keep], from_row[None, :]])
             va = va + [f"statistical discrepancy ({_DISCREPANCY})"]
-            history.append("folded the ROW statistical-discrepancy account into a value-added row and a "
-                           "final-demand column")
+            history.append("folded the ROW statistical-discrepancy account into a primary-input row (kind "
+                           "'other') and a domestic final-demand column (region, 'statistical discrepancy')")
     meta = {"name": f"eora26{'' if y is None else y}", "year": y, "unit": "USD thousand", "currency": "USD",
             "prices": "basic" if price == "bp" else "purchaser", "system": "industry-by-industry",
             "source": f"Eora26 ({price}): {path.name}", "history": tuple(history)}
-    return build_table(T.name, Z, nodes, Y, fd, V, va, None, meta=meta, allow_negative=allow_negative, rtol=rtol)
+    va_keys = [("other" if lab.startswith("statistical discrepancy") else "value_added", lab) for lab in va]
+    return build_table(T.name, Z, nodes, Y, fd, V, va_keys, None, meta=meta, allow_negative=allow_negative,
+                       rtol=rtol)

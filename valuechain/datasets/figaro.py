@@ -17,8 +17,11 @@ first line holds the column labels; all labels are ``REGION_CODE``:
   (gross operating surplus and mixed income).
 
 Gross output is the row total ``Z·1 + Y·1`` (the layout has no output row or
-column); the value-added rows are kept as ``V`` (components ``D1``, ``B2A3G``...)
-and the table's column balance checks them against it.  Values are millions
+column); the value-added rows are kept as ``V`` with their kinds: ``D21X31``
+``taxes``; ``OP_RES``/``OP_NRES`` ``other``; ``D1``, ``D29X39``, ``B2A3G``
+``value_added``.  Their entries under final-demand columns (taxes on final
+products, purchases abroad) are the ``VY`` block, so ``t.gdp`` includes the taxes
+on final products.  Values are millions
 of euro at current prices.
 """
 
@@ -37,6 +40,8 @@ __all__ = ["read_figaro", "FD_CODES", "VA_CODES"]
 FD_CODES = ("P3_S13", "P3_S14", "P3_S15", "P51G", "P5M", "P5", "P3", "P6")
 #: value-added row codes (after the ``W2_`` prefix)
 VA_CODES = ("D21X31", "OP_RES", "OP_NRES", "D1", "D29X39", "B2A3G", "B2A3N", "D21", "D31", "P1", "P2")
+#: kind of each value-added row code: product taxes, purchases abroad / by non-residents, value added
+VA_KINDS = {"D21X31": "taxes", "D21": "taxes", "D31": "taxes", "OP_RES": "other", "OP_NRES": "other"}
 _VA_REGION = "W2"
 
 
@@ -76,7 +81,7 @@ def read_figaro(path: str | Path, *, year: int | None = None, member: str | None
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "matrix_eu-ic-io_ind-by-ind_24ed_2021.csv"
     >>> _ = p.write_text(csv)
     >>> t = vc.datasets.read(p, format="figaro")
-    >>> t.x.tolist(), list(t.V.index), t.meta.year
+    >>> t.x.tolist(), t.V.index.get_level_values("component").tolist(), t.meta.year
     ([10.0, 10.0], ['D1', 'B2A3G'], 2021)
     """
     path = Path(path)
@@ -128,12 +133,21 @@ def read_figaro(path: str | Path, *, year: int | None = None, member: str | None
     del m
     zr, zc = np.asarray(z_rows), np.asarray(z_cols)
     Y = take(values, zr, np.asarray(fd_cols)).copy()
-    V = take(values, np.asarray(va_rows, dtype=int), zc).copy() if va_rows else None
+    vr = np.asarray(va_rows, dtype=int)
+    V = take(values, vr, zc).copy() if va_rows else None
+    va_keys = [(VA_KINDS.get(c, "value_added"), c) for c in va_labels]
+    VY = None
+    if va_rows:
+        import pandas as pd
+
+        VY = pd.DataFrame(take(values, vr, np.asarray(fd_cols)).copy(),
+                          index=pd.MultiIndex.from_tuples(va_keys, names=["kind", "component"]),
+                          columns=pd.MultiIndex.from_tuples(fd_labels, names=["region", "category"]))
     Z = take(values, zr, zc)
     pxp = any(s.startswith("CPA_") for _, s in nodes) or "prod-by-prod" in path.name
     y = year if year is not None else sniff_year(Path(member).name if member else path.name)
     meta = {"name": f"figaro{'' if y is None else y}", "year": y, "unit": "EUR million", "currency": "EUR",
             "prices": "current", "system": "product-by-product" if pxp else "industry-by-industry",
             "source": f"Eurostat FIGARO matrix layout: {path.name}"}
-    return build_table(name, Z, nodes, Y, fd_labels, V, va_labels, None, meta=meta,
-                       allow_negative=allow_negative, rtol=rtol)
+    return build_table(name, Z, nodes, Y, fd_labels, V, va_keys if va_rows else None, None, meta=meta,
+                       allow_negative=allow_negative, rtol=rtol, VY=VY)

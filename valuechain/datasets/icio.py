@@ -28,12 +28,16 @@ accounts of those countries report.  Pass ``merge_splits=False`` to keep them.
 
 Rules
 -----
-* ``TLS`` and ``VA`` become the value-added rows ``V`` (components ``"TLS"``,
-  ``"VA"``); the ``OUT`` column is the gross output ``x`` (the ``OUT`` row is
-  checked against it through the table's column balance).
+* ``TLS`` (older files: ``REGION_TAXSUB``) become primary-input rows of kind
+  ``taxes`` and ``VA`` (``VALU``) a row of kind ``value_added``; the ``OUT`` column is
+  the gross output ``x`` (the ``OUT`` row is checked against it through the table's
+  column balance).
 * Taxes less subsidies on final products (the ``TLS`` row under final-demand
-  columns) have no place in an :class:`~valuechain.IOTable`; their total is
-  recorded in ``meta.history``.
+  columns) are the ``VY`` block, so that ``t.gdp`` is value added plus all net
+  product taxes.
+* A lone discrepancy column without a region (``DISC`` in some editions) is booked as
+  a domestic final-demand column ``(region, "DISC")`` of each producing region (never
+  as a region of its own, which the GVC decompositions would refuse).
 * Values are millions of current US dollars (``meta.unit = "USD million"``).
 """
 
@@ -127,6 +131,7 @@ def read_icio(path: str | Path, *, year: int | None = None, member: str | None =
     fd_cols: list[int] = []
     fd_labels: list[tuple[str, str]] = []
     out_col: int | None = None
+    lone_cols: list[tuple[int, str]] = []
     col_set = set(m.col_labels)
     for j, lab in enumerate(m.col_labels):
         if lab.upper() in _TOTAL_COLS:
@@ -134,9 +139,8 @@ def read_icio(path: str | Path, *, year: int | None = None, member: str | None =
             continue
         head, sep, tail = lab.partition("_")
         if not sep:
-            if lab.upper() in FD_CATEGORIES:  # a lone discrepancy column
-                fd_cols.append(j)
-                fd_labels.append(("ALL", lab))
+            if lab.upper() in FD_CATEGORIES:  # a lone discrepancy column: booked per producing region below
+                lone_cols.append((j, lab))
                 continue
             raise read_error(name, f"column label {lab!r} is not a REGION_CODE label, a final-demand "
                                    f"column (REGION_{'/'.join(FD_CATEGORIES[:6])}) or OUT.",
@@ -235,14 +239,28 @@ def read_icio(path: str | Path, *, year: int | None = None, member: str | None =
     zc = np.asarray(z_cols)
     fc = np.asarray(fd_cols)
     Y = take(values, zr, fc).copy()
-    V = take(values, np.asarray(va_rows, dtype=int), zc).copy() if va_rows else None
+    vr = np.asarray(va_rows, dtype=int)
+    V = take(values, vr, zc).copy() if va_rows else None
+    VY = take(values, vr, fc).copy() if va_rows else None
     x = values[zr, out_col].copy() if out_col is not None else None
     if x is None and out_row is not None:
         x = values[out_row, zc].copy()
-    if va_rows:
-        tls_fd = float(values[np.ix_(np.asarray(va_rows), fc)].sum())
-        if tls_fd:
-            history.append(f"dropped taxes less subsidies on final products (TLS x final demand, total {tls_fd:.6g})")
+    # a lone discrepancy column (e.g. DISC) is final use of no region: book each node's entry
+    # in a final-demand column (region, DISC) of the node's own region, so the rows still add up
+    node_regions = list(dict.fromkeys(r for r, _ in nodes))
+    for j, lab in lone_cols:
+        col = values[zr, j]
+        reg_of = np.array([node_regions.index(r) for r, _ in nodes])
+        block = np.zeros((len(nodes), len(node_regions)))
+        block[np.arange(len(nodes)), reg_of] = col
+        Y = np.hstack([Y, block])
+        fd_labels = fd_labels + [(r, lab) for r in node_regions]
+        if va_rows:
+            VY = np.hstack([VY, np.zeros((len(va_rows), len(node_regions)))])
+            lost = float(values[vr, j].sum())
+            if lost:
+                history.append(f"{lab}: primary inputs in the lone column (total {lost:.6g}) not booked")
+        history.append(f"lone column {lab} booked as a domestic final-demand column of each producing region")
     Z = take(values, zr, zc)
     if not isinstance(Z.base, np.ndarray) or Z.base is not values:
         del values  # Z is a copy: free the full matrix before the table copies Z
@@ -250,5 +268,14 @@ def read_icio(path: str | Path, *, year: int | None = None, member: str | None =
     meta = {"name": f"icio{'' if y is None else y}", "year": y, "unit": "USD million", "currency": "USD",
             "prices": "current", "source": f"OECD ICIO ({edition} edition layout): {path.name}",
             "system": "industry-by-industry", "history": tuple(history)}
-    return build_table(name, Z, nodes, Y, fd_labels, V, va_labels, x, meta=meta,
-                       allow_negative=allow_negative, rtol=rtol)
+    kinds = {lab: ("taxes" if "TLS" in lab.upper() or "TAXSUB" in lab.upper() and "VA" not in lab.upper()
+                   else "value_added") for lab in va_labels}
+    va_keys = [(kinds[lab], lab) for lab in va_labels]
+    VYdf = None
+    if VY is not None:
+        import pandas as pd
+
+        VYdf = pd.DataFrame(VY, index=pd.MultiIndex.from_tuples(va_keys, names=["kind", "component"]),
+                            columns=pd.MultiIndex.from_tuples(fd_labels, names=["region", "category"]))
+    return build_table(name, Z, nodes, Y, fd_labels, V, va_keys, x, meta=meta,
+                       allow_negative=allow_negative, rtol=rtol, VY=VYdf)

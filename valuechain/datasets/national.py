@@ -12,8 +12,11 @@ prices), ``VALU`` (value added) and ``OUTPUT``.  Millions of USD.
 Reading a ``ttl`` file separates imports with the product import shares of
 :func:`valuechain.datasets.sut.split_imports` (``IMPO`` is minus the imports of each
 product; exports ``EXPO`` are excluded from the base).  The result has domestic flows
-in ``Z``/``Y`` and value-added rows ``imports``, ``taxes less subsidies on products``,
-``value added`` (and ``discrepancy`` when the published columns do not add up exactly).
+in ``Z``/``Y`` and primary-input rows (kind, component) ``(imports, imports)``,
+``(taxes, taxes less subsidies on products)`` (``TXS_IMP_FNL + TXS_INT_FNL``),
+``(value_added, value added)`` (``VALU``) and ``(other, discrepancy)`` when the published
+columns do not add up exactly; ``VY`` holds the imports and product taxes of final uses,
+so that ``t.gdp`` is ``VALU`` plus all product taxes.
 """
 
 from __future__ import annotations
@@ -143,7 +146,7 @@ def _require(df: pd.DataFrame, name: str, rows: list[str] = (), cols: list[str] 
 
 
 def read_oecd_national(path: str | Path, *, region: str | None = None, year: int | None = None,
-                       imports: str = "split", rtol: float = 1e-3) -> IOTable:
+                       imports: str = "split", rtol: float = 1e-3, atol: float = 1.0) -> IOTable:
     """Read an OECD national input-output table CSV (``ttl`` or ``dom`` file).
 
     Parameters
@@ -156,8 +159,10 @@ def read_oecd_national(path: str | Path, *, region: str | None = None, year: int
         For a ``ttl`` file: ``"split"`` separates imported flows by product import
         shares (domestic ``Z``, row ``imports``); ``"keep"`` keeps total flows in ``Z``
         and ``IMPO`` as a (negative) final-demand column ``imports``.
-    rtol : float
-        Balance tolerance of the resulting :class:`~valuechain.IOTable`.
+    rtol, atol : float
+        Balance tolerances of the resulting :class:`~valuechain.IOTable`.  ``atol`` (in the
+        table's unit) covers the published rounding: OECD publishes one decimal, so a row
+        of about 50 cells may miss its output by a few tenths.
 
     Raises
     ------
@@ -177,7 +182,7 @@ def read_oecd_national(path: str | Path, *, region: str | None = None, year: int
     ...     '"TTL_INT_FNL",16,32,0,0,0,0,0,0,0,0,0\\n"VALU",84,68,0,0,0,0,0,0,0,0,0\\n'
     ...     '"OUTPUT",100,100,0,0,0,0,0,0,0,0,0\\n')
     >>> t = vc.datasets.read(p, format="oecd_national")
-    >>> t.regions.tolist(), t.meta.year, t.V.loc["imports"].round(2).tolist()
+    >>> t.regions.tolist(), t.meta.year, t.primary_inputs("imports").round(2).tolist()
     (['XYZ'], 2020, [1.25, 2.5])
     """
     check_choice(imports, "imports", "datasets.read(format='oecd_national')", ("split", "keep"))
@@ -212,35 +217,43 @@ def read_oecd_national(path: str | Path, *, region: str | None = None, year: int
     fd_cols = list(FINAL_DEMAND)
     F = df.loc[rows, fd_cols].set_axis(sectors, axis=0).rename(columns=FINAL_DEMAND)
     x = df.loc["OUTPUT", industries].set_axis(sectors)
-    taxes = df.loc[["TXS_IMP_FNL", "TXS_INT_FNL"], industries].sum().set_axis(sectors)
+    tax_rows = ["TXS_IMP_FNL", "TXS_INT_FNL"]
+    taxes = df.loc[tax_rows, industries].sum().set_axis(sectors)
     valu = df.loc["VALU", industries].set_axis(sectors)
     history = []
-    vrows: dict[str, pd.Series] = {}
+    vrows: dict[tuple[str, str], pd.Series] = {}
+    vyrows: dict[tuple[str, str], pd.Series] = {}
     if prefix == "TTL_" and imports == "split":
         m_p = -df.loc[rows, "IMPO"].set_axis(sectors)
         uses = pd.concat([Zt, F], axis=1)
         dom, imp = sut.split_imports(uses, m_p, x, exports="exports")
         Z, Y = dom[industries], dom[F.columns]
-        vrows["imports"] = imp[industries].sum()
+        vrows[("imports", "imports")] = imp[industries].sum()
+        vyrows[("imports", "imports")] = imp[F.columns].sum()
         history.append("imports split by product import shares")
     elif prefix == "TTL_":
         Z, Y = Zt, F.assign(imports=df.loc[rows, "IMPO"].set_axis(sectors))
     else:  # DOM_: domestic flows; imported inputs = purchasers' total - domestic - taxes
         Z, Y = Zt, F
-        vrows["imports"] = df.loc["TTL_INT_FNL", industries].set_axis(sectors) - Zt.sum() - taxes
-    vrows["taxes less subsidies on products"] = taxes
-    vrows["value added"] = valu
+        vrows[("imports", "imports")] = df.loc["TTL_INT_FNL", industries].set_axis(sectors) - Zt.sum() - taxes
+    vrows[("taxes", "taxes less subsidies on products")] = taxes
+    # product taxes paid by final users (the IMPO column's tax entries only offset them)
+    vyrows[("taxes", "taxes less subsidies on products")] = df.loc[tax_rows, fd_cols].sum().rename(FINAL_DEMAND)
+    vrows[("value_added", "value added")] = valu
     inputs = Z.sum() + sum(vrows.values())
     gap = x - inputs
     if (gap.abs() > 1e-6 * np.maximum(x.abs(), 1.0)).any():
-        vrows["discrepancy"] = gap
-        history.append("published column discrepancy kept as V row 'discrepancy'")
+        vrows[("other", "discrepancy")] = gap
+        history.append("published column discrepancy kept as V row ('other', 'discrepancy')")
     V = pd.DataFrame(vrows).T
-    V.index.name = "component"
+    V.index = V.index.set_names(["kind", "component"])
+    VY = pd.DataFrame(vyrows).T.reindex(columns=Y.columns, fill_value=0.0)
+    VY.index = VY.index.set_names(["kind", "component"])
     meta: dict[str, Any] = {"name": f"oecd_national_{region}", "year": year, "unit": "USD million",
                             "currency": "USD", "prices": "current", "source": f"OECD national IOT ({name})",
                             "system": "industry-by-industry", "history": tuple(history)}
     nodes = pd.MultiIndex.from_arrays([[region] * len(sectors), sectors], names=["region", "sector"])
     fd = pd.MultiIndex.from_arrays([[region] * Y.shape[1], list(Y.columns)], names=["region", "category"])
     return IOTable(Z.set_axis(nodes, axis=0).set_axis(nodes, axis=1), Y.set_axis(nodes, axis=0).set_axis(fd, axis=1),
-                   V.set_axis(nodes, axis=1), x.set_axis(nodes), meta=meta, rtol=rtol)
+                   V.set_axis(nodes, axis=1), x.set_axis(nodes), meta=meta, rtol=rtol, atol=atol,
+                   VY=VY.set_axis(fd, axis=1))

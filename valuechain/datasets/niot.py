@@ -7,11 +7,15 @@ then, stacked by year, 56 ``Domestic`` rows, 56 ``Imports`` rows and 8 ``TOT`` r
 (``II_fob, TXSP, EXP_adj, PURR, PURNR, VA, IntTTM, GO``).  Millions of US dollars,
 current prices.
 
-The table keeps the domestic block as ``Z``/``Y``; imported intermediate inputs are a
-value-added row ``imports``; ``TXSP`` (net taxes on products), ``EXP_adj`` (CIF/FOB
-adjustment on exports), ``PURR``/``PURNR`` (direct purchases abroad by residents /
-domestic purchases by non-residents), ``IntTTM`` (international transport margins)
-and ``VA`` are further rows.  Gross output is the published ``GO`` row.
+The table keeps the domestic block as ``Z``/``Y``.  Primary inputs by kind: the 56
+``Imports`` rows (imports by product) summed into ``("imports", "imports")``;
+``TXSP`` (net taxes on products) ``taxes``; ``EXP_adj`` (CIF/FOB adjustment on
+exports), ``PURR``/``PURNR`` (direct purchases abroad by residents / domestic
+purchases by non-residents) and ``IntTTM`` (international transport margins)
+``other``; ``VA`` ``value_added``.  ``II_fob`` is total intermediate consumption, not
+a primary input.  The same rows under the final-demand columns (imported final
+goods, taxes on final products) are ``VY``, so ``t.gdp = VA + TXSP``.  Gross output
+is the published ``GO`` row.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ FINAL_DEMAND = {"CONS_h": "households", "CONS_np": "npish", "CONS_g": "governmen
 V_ROWS = {"TXSP": "taxes less subsidies on products", "EXP_adj": "cif/fob adjustment on exports",
           "PURR": "direct purchases abroad by residents", "PURNR": "purchases by non-residents",
           "IntTTM": "international transport margins", "VA": "value added"}
+#: primary-input kind of each TOT row (II_fob, total intermediate consumption, is not a primary input)
+V_KINDS = {"TXSP": "taxes", "EXP_adj": "other", "PURR": "other", "PURNR": "other", "IntTTM": "other",
+           "VA": "value_added"}
 KEY_COLS = ["Year", "Code", "Description", "Origin"]
 
 
@@ -129,14 +136,23 @@ def read_wiod2016_niot(path: str | Path, *, year: int | None = None, region: str
     Z = dom.loc[inds, inds].to_numpy()
     Y = dom.loc[inds, list(FINAL_DEMAND)].to_numpy()
     x = tot.loc["GO", inds].to_numpy()
-    vrows = {"imports": imp.loc[inds, inds].sum().to_numpy()}
-    vrows.update({label: tot.loc[c, inds].to_numpy() for c, label in V_ROWS.items()})
+    fdc = list(FINAL_DEMAND)
+    vrows = {("imports", "imports"): imp.loc[inds, inds].sum().to_numpy()}
+    vyrows = {("imports", "imports"): imp.loc[inds, fdc].sum().to_numpy()}
+    for c, label in V_ROWS.items():
+        vrows[(V_KINDS[c], label)] = tot.loc[c, inds].to_numpy()
+        vyrows[(V_KINDS[c], label)] = tot.loc[c, fdc].to_numpy()
     gap = x - Z.sum(axis=0) - sum(vrows.values())
     if (np.abs(gap) > 1e-9 * np.maximum(np.abs(x), 1.0)).any():
-        vrows["discrepancy"] = gap
-    V = pd.DataFrame(np.vstack(list(vrows.values())), index=pd.Index(list(vrows), name="component"), columns=nodes)
+        vrows[("other", "discrepancy")] = gap
+        vyrows[("other", "discrepancy")] = np.zeros(len(fdc))
+    vidx = pd.MultiIndex.from_tuples(list(vrows), names=["kind", "component"])
+    V = pd.DataFrame(np.vstack(list(vrows.values())), index=vidx, columns=nodes)
+    VY = pd.DataFrame(np.vstack(list(vyrows.values())), index=vidx, columns=fd)
     meta = {"name": f"wiod2016_niot_{region}", "year": int(year), "unit": "USD million", "currency": "USD",
             "prices": "current", "source": f"WIOD 2016 release, national IO table ({name})",
             "system": "industry-by-industry"}
+    names = dict(zip(code[origin == "Domestic"], sel["Description"].astype(str).str.strip()[origin == "Domestic"]))
+    meta["names"] = {"sector": {c: names.get(c, c) for c in inds}}
     return IOTable(pd.DataFrame(Z, nodes, nodes), pd.DataFrame(Y, nodes, fd), V, pd.Series(x, nodes),
-                   meta=meta, rtol=rtol)
+                   meta=meta, rtol=rtol, VY=VY)

@@ -12,13 +12,14 @@ in four steps (METHODS.md section 13):
    in proportion to that use's value (so a row is scaled uniformly and never changes
    sign).  The margins each use paid are then added to the rows of the margin
    products (trade, transport) in proportion to those products' negative entries in
-   the margin column (Guilhoto & Sesso Filho, 2005).  Net taxes become a value-added
-   row ``"taxes less subsidies on products"``.
+   the margin column (Guilhoto & Sesso Filho, 2005).  Net taxes become a primary-input
+   row ``("taxes", "taxes less subsidies on products")``; those paid by final users a
+   row of ``VY``.
 2. **Domestic vs imported.**  Each product row of the use and final-use tables is split
    by the import share ``s_p = m_p / (q_p + m_p - e_p)`` (exports ``e_p`` are not
    imported and are excluded from the base); exports stay wholly domestic.  Imported
-   inputs become a value-added row ``"imports"``; the symmetric table's flows are
-   domestic.  An explicit import use table replaces the share assumption.
+   inputs become a primary-input row ``("imports", "imports")`` (imported final goods a
+   row of ``VY``); the symmetric table's flows are domestic.  An explicit import use table replaces the share assumption.
 3. **Model D** (industry x industry, fixed product sales structures): market shares
    ``D = V q̂⁻¹`` (``V`` the make matrix, industries x products), ``Z = D U``,
    ``Y = D F``, value added unchanged, output ``g``.
@@ -248,8 +249,9 @@ def to_iot(supply: pd.DataFrame, use: pd.DataFrame, final_use: pd.DataFrame,
         Final use, products x categories (households, government, GFCF, inventories,
         exports...), valued like *use*.
     value_added : DataFrame or Series, optional
-        Value-added components x industries (at basic prices).  When omitted a single
-        row ``"value_added"`` closes each industry's column (output minus inputs).
+        Value-added components x industries (at basic prices); rows of kind
+        ``value_added`` unless indexed ``(kind, component)``.  When omitted a single
+        row ``("value_added", "value_added")`` closes each industry's column.
     imports : Series or DataFrame, optional
         Imports by product (a Series: split by import shares, see :func:`split_imports`)
         or an explicit import use table, products x (industries + categories) with the
@@ -280,8 +282,10 @@ def to_iot(supply: pd.DataFrame, use: pd.DataFrame, final_use: pd.DataFrame,
     -------
     IOTable
         Nodes ``(region, industry)`` (model D) or ``(region, product)`` (model B);
-        ``V`` rows ``"imports"`` (when imports are separated), ``"taxes less subsidies
-        on products"`` (when taxes are given) and the value-added components.
+        ``V`` rows ``("imports", "imports")`` (when imports are separated),
+        ``("taxes", "taxes less subsidies on products")`` (when taxes are given) and
+        the value-added components (kind ``value_added``); ``VY`` the imports and
+        product taxes of final uses.
 
     Raises
     ------
@@ -360,16 +364,16 @@ def to_iot(supply: pd.DataFrame, use: pd.DataFrame, final_use: pd.DataFrame,
         Ud = Ud - neg
         history.append(f"{int((neg < 0).sum())} negative supply entries moved to use")
     g = S.to_numpy().sum(axis=0)
-    rows: list[tuple[str, np.ndarray]] = []  # value-added rows by industry
+    rows: list[tuple[tuple[str, str], np.ndarray]] = []  # primary-input rows by industry: ((kind, component), values)
     if imp_uses is not None:
-        rows.append((IMPORTS_ROW, imp_uses.iloc[:, :nI].to_numpy().sum(axis=0)))
+        rows.append((("imports", IMPORTS_ROW), imp_uses.iloc[:, :nI].to_numpy().sum(axis=0)))
     if tax_paid is not None and taxes is not None:
-        rows.append((TAXES_ROW, tax_paid.iloc[:nI].to_numpy()))
+        rows.append((("taxes", TAXES_ROW), tax_paid.iloc[:nI].to_numpy()))
     if value_added is None:
         inputs = Ud.sum(axis=0)
         for _, r in rows:
             inputs = inputs + r
-        rows.append(("value_added", g - inputs))
+        rows.append((("value_added", "value_added"), g - inputs))
     else:
         W = _frame(value_added if isinstance(value_added, pd.DataFrame) else value_added.to_frame().T,
                    "value_added")
@@ -379,12 +383,22 @@ def to_iot(supply: pd.DataFrame, use: pd.DataFrame, final_use: pd.DataFrame,
             raise LabelError(f"value_added columns must be the industries of the supply table; missing: "
                              f"{fmt_labels(miss)}; unknown: {fmt_labels(extra)}.")
         W = W.loc[:, industries]
-        clash = [r for r in W.index if r in (IMPORTS_ROW, TAXES_ROW)]
+        # rows are value added unless given as (kind, component) pairs
+        keys = [tuple(r) if isinstance(W.index, pd.MultiIndex) else ("value_added", str(r)) for r in W.index]
+        clash = [k for k in keys if k[1] in (IMPORTS_ROW, TAXES_ROW) and k in [n for n, _ in rows]]
         if clash:
             raise LabelError(f"value_added rows {clash} clash with the rows valuechain adds; rename them.")
-        rows.extend((str(r), W.loc[r].to_numpy()) for r in W.index)
+        rows.extend((k, W.to_numpy()[i]) for i, k in enumerate(keys))
     Vrows = np.vstack([r for _, r in rows])
-    vnames = pd.Index([n for n, _ in rows], name="component")
+    vnames = pd.MultiIndex.from_tuples([n for n, _ in rows], names=["kind", "component"])
+    # primary inputs of final uses: imported final goods and product taxes paid by final users
+    vy_rows, vy_names = [], []
+    if imp_uses is not None:
+        vy_rows.append(imp_uses.iloc[:, nI:].to_numpy().sum(axis=0))
+        vy_names.append(("imports", IMPORTS_ROW))
+    if tax_paid is not None and taxes is not None:
+        vy_rows.append(tax_paid.iloc[nI:].to_numpy())
+        vy_names.append(("taxes", TAXES_ROW))
 
     if model == "D":
         D = market_shares(S).to_numpy()
@@ -401,6 +415,9 @@ def to_iot(supply: pd.DataFrame, use: pd.DataFrame, final_use: pd.DataFrame,
     m = dict(meta or {})
     m.setdefault("system", system)
     m["history"] = tuple(m.get("history", ())) + tuple(history) + (f"supply-use -> IOT, model {model}",)
+    VY = None
+    if vy_rows:
+        VY = pd.DataFrame(np.vstack(vy_rows), pd.MultiIndex.from_tuples(vy_names, names=["kind", "component"]), fd)
     return IOTable(pd.DataFrame(Zv, nodes, nodes), pd.DataFrame(Yv, nodes, fd),
                    pd.DataFrame(Vv, vnames, nodes), pd.Series(x, nodes), meta=m,
-                   allow_negative=allow_negative, rtol=rtol)
+                   allow_negative=allow_negative, rtol=rtol, VY=VY)

@@ -27,9 +27,18 @@ Reiter, one ``wiot_YYYY.RData`` per year holding ``inter``, ``final``,
 :func:`wiod2013_rdata`.  It has no value-added rows, and its values were
 rounded to integers by the package author, so the row identity holds only to
 about 100 USD million.  The reader keeps the published output ``x``, closes
-the row accounts with one final-demand column ``("ALL", "rounding_residual")``
-(= ``x - Z·1 - Y·1``, at most ~110 USD million per node) and derives value
-added as ``x - Z'·1`` (recorded in ``meta.history``).
+each row with a domestic final-demand column ``(country, "rounding_residual")`` of
+the producing country (= ``x - Z·1 - Y·1``, at most ~110 USD million per node),
+derives the primary inputs as ``x - Z'·1`` (value added, product taxes and margins
+together: GDP is NaN, ``meta.missing = ("taxes",)``) and labels regions by ISO3
+(``ROU``, not the file's ``ROM``); ``meta.names`` holds the industry names and their
+NACE Rev. 1 codes (``AtB``, ``15t16``, ...).  All recorded in ``meta.history``.
+
+Summary rows of the workbooks have kinds: ``TXSP`` (taxes less subsidies on
+products) ``taxes``; ``VA`` ``value_added``; ``EXP_adj`` (cif/fob adjustments),
+``PURR``/``PURNR`` (purchases abroad by residents / by non-residents on the
+territory) and ``IntTTM`` (international transport margins) ``other``.  Their
+entries under final-demand columns are the ``VY`` block.
 """
 
 from __future__ import annotations
@@ -51,6 +60,53 @@ FD_CODES = {
     "c57": "CONS_h", "c58": "CONS_np", "c59": "CONS_g", "c60": "GFCF", "c61": "INVEN",
 }
 _RDATA_FD = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN")
+
+#: WIOD 2013 release industries: c-code -> (NACE Rev. 1 / ISIC rev. 3 code, name)
+SECTORS_2013 = {
+    "c1": ("AtB", "Agriculture, Hunting, Forestry and Fishing"), "c2": ("C", "Mining and Quarrying"),
+    "c3": ("15t16", "Food, Beverages and Tobacco"), "c4": ("17t18", "Textiles and Textile Products"),
+    "c5": ("19", "Leather, Leather and Footwear"), "c6": ("20", "Wood and Products of Wood and Cork"),
+    "c7": ("21t22", "Pulp, Paper, Paper, Printing and Publishing"),
+    "c8": ("23", "Coke, Refined Petroleum and Nuclear Fuel"), "c9": ("24", "Chemicals and Chemical Products"),
+    "c10": ("25", "Rubber and Plastics"), "c11": ("26", "Other Non-Metallic Mineral"),
+    "c12": ("27t28", "Basic Metals and Fabricated Metal"), "c13": ("29", "Machinery, Nec"),
+    "c14": ("30t33", "Electrical and Optical Equipment"), "c15": ("34t35", "Transport Equipment"),
+    "c16": ("36t37", "Manufacturing, Nec; Recycling"), "c17": ("E", "Electricity, Gas and Water Supply"),
+    "c18": ("F", "Construction"),
+    "c19": ("50", "Sale, Maintenance and Repair of Motor Vehicles and Motorcycles; Retail Sale of Fuel"),
+    "c20": ("51", "Wholesale Trade and Commission Trade, Except of Motor Vehicles and Motorcycles"),
+    "c21": ("52", "Retail Trade, Except of Motor Vehicles and Motorcycles; Repair of Household Goods"),
+    "c22": ("H", "Hotels and Restaurants"), "c23": ("60", "Inland Transport"), "c24": ("61", "Water Transport"),
+    "c25": ("62", "Air Transport"),
+    "c26": ("63", "Other Supporting and Auxiliary Transport Activities; Activities of Travel Agencies"),
+    "c27": ("64", "Post and Telecommunications"), "c28": ("J", "Financial Intermediation"),
+    "c29": ("70", "Real Estate Activities"), "c30": ("71t74", "Renting of M&Eq and Other Business Activities"),
+    "c31": ("L", "Public Admin and Defence; Compulsory Social Security"), "c32": ("M", "Education"),
+    "c33": ("N", "Health and Social Work"), "c34": ("O", "Other Community, Social and Personal Services"),
+    "c35": ("P", "Private Households with Employed Persons"),
+}
+#: WIOD region codes that are not ISO 3166 alpha-3 -> the ISO code (Romania)
+REGION_ISO3 = {"ROM": "ROU"}
+
+#: summary-row codes of the WIOT layouts -> primary-input kind (2013 r-codes and 2016 codes)
+SUMMARY_KINDS = {
+    "TXSP": "taxes", "r61": "taxes",
+    "EXP_adj": "other", "r62": "other", "PURR": "other", "r63": "other", "PURNR": "other", "r64": "other",
+    "IntTTM": "other", "r68": "other",
+    "VA": "value_added", "r99": "value_added",
+}
+
+
+def _summary_kind(code: str, description: str) -> str:
+    """The kind of a WIOT summary row, from its code or (unknown codes) its description."""
+    if code in SUMMARY_KINDS:
+        return SUMMARY_KINDS[code]
+    d = description.lower()
+    if "taxes less subsidies on products" in d:
+        return "taxes"
+    if "value added" in d:
+        return "value_added"
+    return "other"  # cif/fob adjustments, purchases abroad, international transport margins
 _TOTAL_CODES = {"GO", "c62", "r69", "TOT"}
 _SKIP_SUMMARY = {"II_fob", "r60"}
 
@@ -190,15 +246,27 @@ def _read_wiot(path: Path, *, release: str, sheet, year, sector_codes: str, allo
                 _cell(r[3]) in _TOTAL_CODES or _cell(r[1]).lower().startswith(("output", "total intermediate")):
             continue
         va_rows.append(k)
-        va_labels.append(code)
+        va_labels.append((_summary_kind(code, _cell(r[1])), code))
     V = block(va_rows, zc) if va_rows else None
+    VY = None
+    if va_rows:
+        import pandas as pd
+
+        VY = pd.DataFrame(block(va_rows, fd_cols),
+                          index=pd.MultiIndex.from_tuples(va_labels, names=["kind", "component"]),
+                          columns=pd.MultiIndex.from_tuples(fd_labels, names=["region", "category"]))
     y = year if year is not None else (sniff_year(_cell(rows[0][0]) if rows and rows[0] else "") or sniff_year(path.name))
     unit_txt = next((_cell(r[0]) for r in rows[:hc + 1] if r and "US$" in _cell(r[0])), "")
+    names = {"sector": {}}
+    for k in node_rows:
+        r = data[k]
+        names["sector"].setdefault(sector_of(r), _cell(r[1]))
     meta = {"name": f"wiod{release}" + ("" if y is None else f"_{y}"), "year": y, "unit": "USD million",
             "currency": "USD", "prices": "current", "system": "industry-by-industry",
-            "source": f"WIOD {release} release, WIOT workbook {path.name}" + (f" {unit_txt}" if unit_txt else "")}
+            "source": f"WIOD {release} release, WIOT workbook {path.name}" + (f" {unit_txt}" if unit_txt else ""),
+            "names": names}
     return build_table(name, Z, nodes, Y, fd_labels, V, va_labels, x, meta=meta,
-                       allow_negative=allow_negative, rtol=rtol)
+                       allow_negative=allow_negative, rtol=rtol, VY=VY)
 
 
 def read_wiod2013(path: str | Path, *, year: int | None = None, sheet: str | int | None = None,
@@ -310,9 +378,8 @@ def wiod2013_rdata(year: int | None = None, folder: str | Path | None = None, *,
     -------
     IOTable
         41 regions x 35 industries (1,435 nodes, sectors ``c1`` ... ``c35``),
-        final demand ``(country, CONS_h | CONS_np | CONS_g | GFCF | INVEN)`` plus
-        the rounding-residual column ``("ALL", "rounding_residual")``, one
-        derived value-added row; ``meta.unit = "USD million"``.
+        final demand ``(country, CONS_h | CONS_np | CONS_g | GFCF | INVEN |
+        rounding_residual)``, one derived primary-input row; ``meta.unit = "USD million"``.
 
     Raises
     ------
@@ -358,12 +425,17 @@ def wiod2013_rdata(year: int | None = None, folder: str | Path | None = None, *,
     if Z.shape != (n, n) or F.shape != (n, len(countries) * len(_RDATA_FD)) or out.shape != (n,):
         raise ReadError(f"{path.name}: unexpected shapes inter {Z.shape}, final {F.shape}, output {out.shape} for "
                         f"{len(countries)} countries x {len(industries)} industries.")
+    countries = [REGION_ISO3.get(c, c) for c in countries]
     nodes = [(c, s) for c in countries for s in industries]
     fd = [(c, k) for c in countries for k in _RDATA_FD]
+    # the integer rounding residual closes each row as domestic final use of the producing country
     resid = out - Z.sum(axis=1) - F.sum(axis=1)
     gap = float(np.abs(resid).max())
-    F = np.column_stack([F, resid])
-    fd.append(("ALL", "rounding_residual"))
+    G, N = len(countries), len(industries)
+    R = np.zeros((n, G))
+    R[np.arange(n), np.repeat(np.arange(G), N)] = resid
+    F = np.concatenate([F.reshape(n, G, len(_RDATA_FD)), R[:, :, None]], axis=2).reshape(n, G * (len(_RDATA_FD) + 1))
+    fd = [(c, k) for c in countries for k in (*_RDATA_FD, "rounding_residual")]
     y = year
     if "year" in obj:
         y = int(np.asarray(obj["year"]).ravel()[0])
@@ -372,9 +444,18 @@ def wiod2013_rdata(year: int | None = None, folder: str | Path | None = None, *,
     meta = {"name": f"wiod2013_{y}", "year": y, "unit": "USD million", "currency": "USD", "prices": "current",
             "system": "industry-by-industry",
             "source": f"WIOD 2013 release (R-data layout of the 'wiod' R package): {path.name}",
-            "history": (f"final-demand column ('ALL', 'rounding_residual') = output - Z·1 - Y·1 closes the row "
-                        f"accounts (at most {gap:g} USD million per node: integer rounding by the package "
-                        "author); value added derived as x - Z'·1",)}
-    return build_table(path.name, Z, nodes, F, fd, va, ["value_added"], out, meta=meta, allow_negative=False)
+            "history": (f"final-demand column (country, 'rounding_residual') = output - Z·1 - Y·1 of the producing "
+                        f"country closes the row accounts (at most {gap:g} USD million per node: integer rounding by "
+                        "the package author); primary inputs derived as x - Z'·1 (value added, product taxes and "
+                        "international margins together); regions ISO3 (ROM -> ROU)",),
+            "missing": ("taxes",),
+            "names": _names_2013(industries)}
+    label = [("value_added", "value added, net product taxes and margins (not separated in the R-data layout)")]
+    return build_table(path.name, Z, nodes, F, fd, va, label, out, meta=meta, allow_negative=False)
+
+
+def _names_2013(industries: list[str]) -> dict[str, dict[str, str]]:
+    known = [s for s in industries if s in SECTORS_2013]
+    return {"sector": {s: SECTORS_2013[s][1] for s in known}, "nace": {s: SECTORS_2013[s][0] for s in known}}
 
 

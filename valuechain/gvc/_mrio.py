@@ -8,7 +8,8 @@ Notation follows the GVC literature (Koopman, Wang & Wei 2014; Borin & Mancini
 * ``Lg = (I - A)⁻¹`` the *global* Leontief inverse (``B`` in KWW/WWZ/BM papers;
   ``table.L`` here), ``Lloc[s] = (I - A_ss)⁻¹`` the *local* inverse of country s;
 * ``vc`` value-added coefficients ``1 - 1'A`` (so that ``vc' Lg = 1'`` exactly and
-  every decomposition adds up to gross exports); zero-output nodes get 0;
+  every decomposition adds up to gross exports); a zero-output node has a zero
+  column of A, hence coefficient 1;
 * ``Yc`` (n x G) final demand by absorbing country (regions of the ``Y`` columns),
   ``Zc`` (n x G) intermediate sales by buying country, ``E = Zc + Yc`` with the
   own-country column set to 0: gross exports by destination.
@@ -115,10 +116,20 @@ class MRIO:
 
     @cached_property
     def vc(self) -> np.ndarray:
-        """Value-added coefficients ``1 - 1'A`` (0 for zero-output nodes)."""
-        v = 1.0 - self.A.sum(axis=0)
-        v[self.x == 0] = 0.0
-        return v
+        """Value-added coefficients ``1 - 1'A``.
+
+        A zero-output node has a zero column of A, so its coefficient is 1: whatever it
+        sells (real tables publish zero-output nodes with offsetting sales, e.g. WIOD 2008
+        LUX c5: exports +2, inventories -2) is its own domestic value added, and
+        ``vc' Lg = 1'`` holds exactly, so every decomposition adds up to gross exports.
+        """
+        return 1.0 - self.A.sum(axis=0)
+
+    @cached_property
+    def zero_output_traders(self) -> pd.MultiIndex:
+        """Zero-output nodes with non-zero exports (their exports count as domestic value added)."""
+        e = np.abs(self.E).sum(axis=1)
+        return self.nodes[(self.x == 0) & (e > 0)]
 
     @cached_property
     def va(self) -> np.ndarray:
@@ -297,6 +308,11 @@ class MRIO:
 
     # --------------------------------------------------------------- output
     def attrs(self, metric: str, method: str, **extra: Any) -> dict[str, Any]:
+        z = self.zero_output_traders
+        if len(z) and "zero_output_note" not in extra:
+            extra["zero_output_note"] = (
+                f"{len(z)} zero-output node(s) with offsetting flows ({', '.join(map(str, list(z)[:5]))}): "
+                "their exports are booked as domestic value added (value-added coefficient 1 - 1'A = 1)")
         return self.table.attrs(metric, method=method, **extra)
 
 

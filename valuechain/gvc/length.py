@@ -12,7 +12,7 @@ from ._mrio import MRIO, safe_div
 __all__ = ["production_length"]
 
 
-def production_length(table: IOTable) -> pd.DataFrame:
+def production_length(table: IOTable, *, inventories: str = "net") -> pd.DataFrame:
     """Average production lengths and the GVC position index of every country-sector.
 
     Production length counts how many times value added is counted as gross
@@ -30,8 +30,21 @@ def production_length(table: IOTable) -> pd.DataFrame:
       ``PLy_GVC = (V L L A^F B + V L A^F B B)_j / (V L A^F B)_j``;
     * ``gvc_position = PLv_GVC / PLy_GVC`` (> 1: upstream in GVCs).
 
+    Inventories (``inventories="net"``, the default): changes in inventories are
+    neither final use nor an input, so they are taken out of final demand before the
+    lengths are computed (``y`` = final demand without the inventory categories, ``x =
+    B y``), and ``upstreamness`` is :func:`valuechain.position.upstreamness` with the
+    Antràs & Chor (2018) net-inventories correction.  Without it (``"keep"``, the
+    published ``Y``), nodes whose inventory draw-downs exceed their final demand get
+    lengths below 1 or in the hundreds (WIOD 2011: -1.25 to 330), which cannot exist.
+
     Ratios with a zero denominator are 0 (documented rule; such nodes take no
-    part in the chain concerned).
+    part in the chain concerned).  Zero-output nodes are NaN in every column (they
+    produce nothing, so no length exists; ``.attrs["note"]`` names them).
+
+    Parameters
+    ----------
+    inventories : {"net", "keep"}, default "net"
 
     Returns
     -------
@@ -51,10 +64,21 @@ def production_length(table: IOTable) -> pd.DataFrame:
     >>> bool((pl["PLv_GVC"][pl["PLv_GVC"] > 0] >= 2).all())
     True
     """
+    from .._categories import categories_with_role
+    from .._validation import check_choice
+    from ..position.upstreamness import upstreamness
+
     check_table(table, "production_length")
+    check_choice(inventories, "inventories", "production_length", ("net", "keep"))
     m = MRIO(table, "production_length")
-    y = m.y
-    yD = m.Yd
+    inv = categories_with_role(table.Y.columns, "inventories") if inventories == "net" else []
+    if inv:
+        keep = ~table.Y.columns.get_level_values("category").isin(inv)
+        Yc = m.by_region(m._rows(table.Y.to_numpy(dtype=float)[:, keep]), m._fd_region_code[keep])
+    else:
+        Yc = m.Yc
+    y = Yc.sum(axis=1)
+    yD = Yc[m.own]
     yF = y - yD
     x = m.solve(y)
     Bx = m.solve(x)
@@ -67,8 +91,15 @@ def production_length(table: IOTable) -> pd.DataFrame:
     VLLAFB = m.solve(m.foreign_T(VLL), transpose=True)
     VLAFBB = m.solve(VLAFB, transpose=True)
     down = m.solve(np.ones(m.n), transpose=True)
+    if inv:
+        up = upstreamness(table, inventories=inv).to_numpy()
+        up = up if m.identity_order else up[m.perm]
+        method = f"net-inventories correction (Antràs & Chor 2018): {inv} taken out of final demand"
+    else:
+        up = safe_div(Bx, x)
+        method = "final demand as published" if inventories == "keep" else "no inventory category in Y"
     df = pd.DataFrame({
-        "upstreamness": safe_div(Bx, x),
+        "upstreamness": up,
         "downstreamness": down,
         "PLv_D": safe_div(m.local(LyD), LyD),
         "PLv_RT": safe_div(m.local(LyF), LyF),
@@ -77,5 +108,12 @@ def production_length(table: IOTable) -> pd.DataFrame:
         "PLy_GVC": safe_div(VLLAFB + VLAFBB, VLAFB),
     }, index=m.nodes)
     df["gvc_position"] = safe_div(df["PLv_GVC"].to_numpy(), df["PLy_GVC"].to_numpy())
-    df.attrs = m.attrs("production_length", "Wang, Wei, Yu & Zhu (2017b) production length", unit="stages")
+    zero = m.x == 0
+    note = {}
+    if zero.any():
+        df.loc[zero, :] = np.nan
+        note["note"] = (f"{int(zero.sum())} zero-output node(s) are NaN (no production, no length): "
+                        f"{', '.join(map(str, list(m.nodes[zero])[:5]))}{' ...' if zero.sum() > 5 else ''}")
+    df.attrs = m.attrs("production_length", "Wang, Wei, Yu & Zhu (2017b) production length", unit="stages",
+                       inventories=method, **note)
     return df

@@ -8,6 +8,7 @@ from .extraction import extraction
 from .influence import influence_vector
 from .linkages import key_sectors, linkages
 from .multipliers import multipliers, output_multipliers, value_added_multipliers
+from .profile import profile
 from .propagation import propagation_lengths
 from .upstreamness import downstreamness, upstreamness
 
@@ -22,4 +23,5 @@ __all__ = [
     "downstreamness",
     "propagation_lengths",
     "influence_vector",
+    "profile",
 ]

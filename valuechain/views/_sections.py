@@ -50,25 +50,26 @@ def data_summary(ctx: dict) -> list[Section]:
         rows[str(t2.meta.year or "table 2")] = t2.summary()
     df = pd.DataFrame(rows)
     keep = ["name", "year", "unit", "prices", "source", "regions", "sectors", "nodes", "total_output",
-            "total_final_demand", "total_value_added", "zero_output_nodes", "density_Z"]
+            "total_final_demand", "total_value_added", "total_imports", "total_taxes", "gdp", "zero_output_nodes",
+            "density_Z"]
     df = df.loc[[k for k in keep if k in df.index]]
     df.index.name = "item"
     return [Section("Data", "table", df, caption="As read and validated by vc.IOTable (row and column balances checked).")]
 
 
 def position(ctx: dict) -> list[Section]:
-    pos = need("position", "multipliers", "linkages", "upstreamness", "downstreamness")
+    pos = need("position", "profile")
     t = ctx["table"]
-    df = pos.multipliers(t)[["output", "value_added"]].add_suffix("_multiplier")
-    df = df.join(pos.linkages(t)[["backward", "forward_ghosh", "key_sector"]])
-    df["upstreamness"] = pos.upstreamness(t)
-    df["downstreamness"] = pos.downstreamness(t)
-    df["output"] = t.x
+    df = pos.profile(t)
     ctx["position"] = df
     top = ctx["top"]
-    out = [Section("IO position", "table", df.sort_values("upstreamness", ascending=False).head(top),
-                   caption=f"The {top} most upstream nodes (Antràs-Chor upstreamness; output multipliers are "
-                           "column sums of the Leontief inverse; backward/forward linkages normalised to mean 1).")]
+    shown = df.drop(columns=["other_leakage"]) if not df["other_leakage"].abs().gt(1e-12).any() else df
+    out = [Section("IO position", "table", shown.sort_values("upstreamness", ascending=False).head(top),
+                   caption=f"The {top} most upstream nodes. Upstreamness: {df.attrs.get('upstreamness', '')}. "
+                           "Output multiplier: column sums of the Leontief inverse. GVA multiplier: gross value "
+                           "added generated per unit of final demand (ONS 'GVA effects'); import and tax leakage: "
+                           "the imports and product taxes per unit of final demand (they add up to 1 with the GVA "
+                           "multiplier). Backward/forward linkages normalised to mean 1.")]
     from .figures import position_scatter
 
     scatter = df.copy()
