@@ -49,6 +49,11 @@ MSG = re.compile(r"^The '(?P<param>[^']+)' parameter of (?P<func>[\w.]+) must be
 def _inputs(table: vc.IOTable | None = None) -> dict[str, Any]:
     """Small valid inputs of every kind; *table* replaces the random MRIO table (and its graph)."""
     t = random_table(3, 3, seed=0) if table is None else table
+    jobs = pd.DataFrame([t.x.to_numpy() * 0.01], index=["persons"], columns=t.nodes)
+    hours = pd.DataFrame([t.x.to_numpy() * 0.3, t.x.to_numpy() * 0.7], index=["high_skill_hours", "low_skill_hours"],
+                         columns=t.nodes)
+    t = t.with_extension(vc.Extension("employment", jobs, unit="persons")).with_extension(
+        vc.Extension("skills", hours, unit="hours"))
     g = vc.supply_graph(t)
     rng = np.random.default_rng(0)
     shock = pd.Series(0.0, index=t.nodes)
@@ -66,7 +71,7 @@ def _inputs(table: vc.IOTable | None = None) -> dict[str, Any]:
     t2 = vc.IOTable(t.Z * 1.1, t.Y * 1.1, t.V * 1.1, meta={"name": t.meta.name, "year": 2021},
                     allow_negative=t.allow_negative)
     part = pd.Series(np.arange(t.n) % 2, index=t.nodes)
-    return {"table": t, "table2": t2, "graph": g, "shock": shock, "wide": wide, "long": long,
+    return {"table": t, "table2": t2, "graph": g, "national": vc.datasets.load("brazil", year=2021), "shock": shock, "wide": wide, "long": long,
             "exports": exports, "trade": trade, "partition": part}
 
 
@@ -107,6 +112,12 @@ CASES: dict[str, Case] = {
     "position.extraction": T(bad=({"per": "planet"}, "per")),
     "position.upstreamness": T(bad=({"correction": "sometimes"}, "correction")),
     "position.profile": T(),
+    "position.extension_multipliers": Case(lambda i: ((i["table"], "employment"), {}),
+                                           bad=({"households": "often"}, "households")),
+    "position.stressor_coefficients": Case(lambda i: ((i["table"], "employment"), {})),
+    "position.household_coefficients": Case(lambda i: ((i["national"],), {})),
+    "position.skill_intensity": Case(lambda i: ((i["table"], "skills"), {}), bad=({"of": "planets"}, "of")),
+    "gvc.embodied": Case(lambda i: ((i["table"], "employment"), {}), bad=({"demand": "imports"}, "demand")),
     "position.downstreamness": T(),
     "position.propagation_lengths": T(),
     "position.influence_vector": T(),

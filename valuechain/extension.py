@@ -74,7 +74,7 @@ class Extension:
         if not isinstance(F, pd.DataFrame):
             raise TableError(f"Extension {self.name!r}: F must be a DataFrame (stressors x nodes); "
                              f"got {type(F).__name__}.")
-        F = F.astype(float, copy=True)
+        F = F.astype(float).copy()
         F.index = pd.Index([str(s) for s in F.index], name="stressor")
         dup = F.index[F.index.duplicated()]
         if len(dup):
@@ -84,7 +84,7 @@ class Extension:
         if FY is not None:
             if isinstance(FY, pd.Series):
                 FY = FY.to_frame().T
-            FY = FY.astype(float, copy=True)
+            FY = FY.astype(float).copy()
             FY.index = pd.Index([str(s) for s in FY.index], name="stressor")
             extra = FY.index.difference(F.index)
             if len(extra):

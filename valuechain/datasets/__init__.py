@@ -22,7 +22,7 @@ def __getattr__(name: str):
     # submodules loaded on first use (sut, brazil, national, bea, niot...) keep import cheap
     import importlib
 
-    if name in ("sut", "brazil", "national", "bea", "niot", "cache"):
+    if name in ("sut", "brazil", "national", "bea", "niot", "cache", "sea", "abs"):
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

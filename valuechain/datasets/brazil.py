@@ -256,6 +256,7 @@ def read_ibge_sut(supply_path: str | Path, use_path: str | Path) -> dict[str, An
     final_use = pd.DataFrame(dm.numbers(r_dm, fd_cols), pidx, pd.Index(fd_names, name="category"))
 
     value_added = None
+    jobs = None
     if "VA" in b2.sheet_names():
         va = _Sheet(p2, b2, "VA")
         found: dict[str, int] = {}
@@ -277,6 +278,10 @@ def read_ibge_sut(supply_path: str | Path, use_path: str | Path) -> dict[str, An
                 raise ReadError(f"{va.where(header, c)}: expected activity {acts[j]!r}, found {h.splitlines()[0]!r}.")
         value_added = pd.DataFrame(va.numbers(list(found.values()), va_cols), pd.Index(list(found), name="component"),
                                    aidx)
+        jobs_row = next((r for r in range(va.sh.nrows) if _norm(va.sh.cell_value(r, 0)).startswith("fator trabalho")),
+                        None)
+        if jobs_row is not None:
+            jobs = pd.Series(va.numbers([jobs_row], va_cols)[0], aidx, name="jobs")
         va_output = va.numbers([out_row], va_cols)[0]
         if not np.allclose(va_output, output.to_numpy(), rtol=1e-6, atol=1.0):
             j = int(np.argmax(np.abs(va_output - output.to_numpy())))
@@ -284,7 +289,7 @@ def read_ibge_sut(supply_path: str | Path, use_path: str | Path) -> dict[str, An
                             f"differs from {p1.name} sheet 'producao' ({output.iloc[j]:g}).")
     unit_text = _norm(prod.sh.cell_value(2, 2))
     return {"supply": supply, "supply_columns": supply_cols, "imports": imports, "use": use,
-            "final_use": final_use, "value_added": value_added, "output": output, "ci_total": ci_total,
+            "final_use": final_use, "value_added": value_added, "jobs": jobs, "output": output, "ci_total": ci_total,
             "names": names, "unit": "BRL million" if "1 000 000 r$" in unit_text else unit_text}
 
 
@@ -318,8 +323,19 @@ def ibge_to_iot(parts: dict[str, Any], *, year: int | None = None, prices: str =
     meta = {"name": "brazil", "year": year, "unit": parts["unit"], "currency": "BRL",
             "prices": "current" if prices == "current" else "previous-year",
             "source": "IBGE via iotbr (Tabelas de Recursos e Usos, 68 activities)"}
-    return to_iot(supply, use, parts["final_use"], va, imports=parts["imports"], exports="exports",
-                      margins=margins, taxes=taxes, model=model, region=REGION, meta=meta)
+    t = to_iot(supply, use, parts["final_use"], va, imports=parts["imports"], exports="exports",
+               margins=margins, taxes=taxes, model=model, region=REGION, meta=meta)
+    jobs = parts.get("jobs")
+    if jobs is not None:
+        from ..extension import Extension
+        from .sut import product_mix
+
+        jobs = jobs.rename(ACTIVITIES) if labels == "short" and model == "D" else jobs
+        if model == "B":  # industry jobs to products with the product mix, as value added
+            jobs = pd.Series(jobs.to_numpy() @ product_mix(supply).to_numpy(), index=supply.index)
+        F = pd.DataFrame([jobs.to_numpy()], index=pd.Index(["jobs"], name="stressor"), columns=t.nodes)
+        t = t.with_extension(Extension("employment", F, unit="jobs (IBGE 'ocupações')"))
+    return t
 
 
 def load_brazil(year: int = 2021, *, prices: str = "current", labels: str = "short", model: str = "D") -> IOTable:
@@ -359,4 +375,7 @@ def load_brazil(year: int = 2021, *, prices: str = "current", labels: str = "sho
     if year not in years:
         raise DatasetError(f"Dataset 'brazil' has no year {year!r} at {prices} prices; available years: "
                            f"{years[0]}-{years[-1]}.")
-    return ibge_to_iot(_parsed(int(year), prices), year=int(year), prices=prices, labels=labels, model=model)
+    parts = _parsed(int(year), prices)
+    if parts.get("jobs") is None and prices != "current":  # jobs are counts: the same at any prices
+        parts = {**parts, "jobs": _parsed(int(year), "current").get("jobs")}
+    return ibge_to_iot(parts, year=int(year), prices=prices, labels=labels, model=model)

@@ -44,7 +44,7 @@ KEY_COLS = ["Year", "Code", "Description", "Origin"]
 
 
 def read_wiod2016_niot(path: str | Path, *, year: int | None = None, region: str | None = None,
-                       rtol: float = 1e-3) -> IOTable:
+                       sea: str | Path | None = None, rtol: float = 1e-3) -> IOTable:
     """Read one year of a WIOD 2016 National Input-Output Table workbook.
 
     Parameters
@@ -55,6 +55,10 @@ def read_wiod2016_niot(path: str | Path, *, year: int | None = None, region: str
         2000-2014; default: the latest year in the file.
     region : str, optional
         Default: the country code at the start of the file name.
+    sea : str or Path, optional
+        The WIOD Socio-Economic Accounts (``WIOD_SEA_Nov16.xlsx`` or a long CSV, see
+        :mod:`valuechain.datasets.sea`): attaches the ``employment`` extension (persons
+        engaged, employees, hours, compensation) of the same country and year.
 
     Returns
     -------
@@ -154,5 +158,10 @@ def read_wiod2016_niot(path: str | Path, *, year: int | None = None, region: str
             "system": "industry-by-industry"}
     names = dict(zip(code[origin == "Domestic"], sel["Description"].astype(str).str.strip()[origin == "Domestic"]))
     meta["names"] = {"sector": {c: names.get(c, c) for c in inds}}
-    return IOTable(pd.DataFrame(Z, nodes, nodes), pd.DataFrame(Y, nodes, fd), V, pd.Series(x, nodes),
-                   meta=meta, rtol=rtol, VY=VY)
+    t = IOTable(pd.DataFrame(Z, nodes, nodes), pd.DataFrame(Y, nodes, fd), V, pd.Series(x, nodes),
+                meta=meta, rtol=rtol, VY=VY)
+    if sea is not None:
+        from .sea import sea_extension
+
+        t = t.with_extension(sea_extension(sea, t))
+    return t

@@ -1,6 +1,7 @@
 """GVC accounting on multi-regional tables: value added in trade, gross-export
 decompositions (KWW, WWZ, Borin-Mancini), production-based participation (WWYZ),
-TiVA-style indicators and production length.
+TiVA-style indicators, production length, and what final demand and exports embody
+(jobs, hours, emissions: :func:`embodied`, national tables too).
 
 Every function takes a multi-regional :class:`~valuechain.IOTable` (the same
 sectors in every region; final-demand columns labelled by absorbing region) and
@@ -10,6 +11,7 @@ value-added coefficients are ``1 - 1'A`` so every decomposition adds up exactly.
 """
 
 from .borin_mancini import BM_TERMS, borin_mancini
+from .embodied import embodied
 from .kww import KWW_TERMS, WWZ_TERMS, kww, wwz
 from .length import production_length
 from .participation import participation
@@ -25,6 +27,7 @@ __all__ = [
     "participation",
     "tiva",
     "production_length",
+    "embodied",
     "KWW_TERMS",
     "WWZ_TERMS",
     "BM_TERMS",

@@ -4,6 +4,7 @@ Every function takes an :class:`~valuechain.IOTable` and returns a labelled
 pandas object indexed by (region, sector) carrying the table's metadata in ``.attrs``.
 """
 
+from .extensions import extension_multipliers, household_coefficients, skill_intensity, stressor_coefficients
 from .extraction import extraction
 from .influence import influence_vector
 from .linkages import key_sectors, linkages
@@ -24,4 +25,8 @@ __all__ = [
     "propagation_lengths",
     "influence_vector",
     "profile",
+    "extension_multipliers",
+    "household_coefficients",
+    "stressor_coefficients",
+    "skill_intensity",
 ]

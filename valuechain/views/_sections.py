@@ -92,6 +92,56 @@ def position(ctx: dict) -> list[Section]:
     return out
 
 
+def employment(ctx: dict) -> list[Section]:
+    """Jobs per million of final demand, jobs embodied in exports, and the change between the two years."""
+    t, t2 = ctx["table"], ctx["table2"]
+    name = "employment"
+    if name not in t.extensions:
+        raise Unavailable("the table carries no employment extension (attach one with table.with_extension: "
+                          "the brazil and ABS tables have it, WIOD NIOT with sea=)")
+    pos = need("position", "extension_multipliers")
+    gvc = need("gvc", "embodied")
+    ext = t.extensions[name]
+    st = ext.stressors[0]
+    unit = ext.unit_of(st)
+    per = "per million of final demand" if "million" in (t.meta.unit or "") else f"per unit ({t.meta.unit})"
+
+    def one(table):
+        m = pos.extension_multipliers(table, name)
+        cols = {f"{st} direct": m[(st, "direct")], f"{st} {per}": m[(st, "simple")],
+                "type I": m[(st, "type1")]}
+        df = pd.DataFrame(cols)
+        df[st] = table.extensions[name].F.loc[st]
+        try:
+            ex = gvc.embodied(table, name, demand="exports", by="origin")
+            df[f"{st} embodied in exports"] = ex.xs(st, axis=1, level="stressor").sum(axis=1)
+        except Exception as exc:  # noqa: BLE001 - a table without exports gets the rest of the section
+            log.info("employment section: no export content (%s)", exc)
+        return df
+
+    df = one(t)
+    total = float(df[st].sum())
+    out = [Section("Employment", "table", df.sort_values(st, ascending=False).head(ctx["top"]),
+                   caption=f"{ext.name}: {st} ({unit}); total {total:,.0f}. Multipliers: {st} in the whole economy "
+                           f"{per} of each industry (direct + indirect, s'L); type I = that / direct. Embodied "
+                           "in exports: s'L e by industry of origin.")]
+    if t2 is not None and name in t2.extensions and st in t2.extensions[name].stressors:
+        d2 = one(t2)
+        both = df.index.intersection(d2.index)
+        ch = pd.DataFrame({f"{st} {t.meta.year}": df.loc[both, st], f"{st} {t2.meta.year}": d2.loc[both, st]})
+        ch["change"] = ch.iloc[:, 1] - ch.iloc[:, 0]
+        ch["change %"] = 100 * ch["change"] / ch.iloc[:, 0].where(ch.iloc[:, 0] != 0)
+        for c in (f"{st} embodied in exports",):
+            if c in df and c in d2:
+                ch[f"{c} change"] = d2.loc[both, c] - df.loc[both, c]
+        tot2 = float(d2[st].sum())
+        out.append(Section(f"Employment change {t.meta.year} → {t2.meta.year}", "table",
+                           ch.reindex(ch["change"].abs().sort_values(ascending=False).index).head(ctx["top"]),
+                           level=3, caption=f"Total {st}: {total:,.0f} → {tot2:,.0f} ({tot2 - total:+,.0f}); "
+                                            "largest absolute changes first."))
+    return out
+
+
 def network(ctx: dict) -> list[Section]:
     need("graph", "supply_graph")
     need("network", "centrality", "communities", "backbone")
@@ -218,6 +268,7 @@ def comparison(ctx: dict) -> list[Section]:
 ADAPTERS: list[tuple[str, Callable[[dict], list[Section]]]] = [
     ("Data", data_summary),
     ("IO position", position),
+    ("Employment", employment),
     ("Supply network", network),
     ("Global value chains", gvc),
     ("Resilience", resilience),
