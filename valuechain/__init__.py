@@ -24,6 +24,7 @@ from .errors import (
     LabelError,
     ParameterError,
     ReadError,
+    ResourceError,
     TableError,
     ValueChainError,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "ReadError",
     "ParameterError",
     "ConvergenceError",
+    "ResourceError",
     "DatasetError",
     "position",
     "gvc",
