@@ -48,10 +48,11 @@ def test_demand_and_supply_shocks_are_linear(t, seed, a, b):
 
 
 @SETTINGS
-@given(tables, st.integers(0, 2**32 - 1), coef, coef)
+@given(tables, st.integers(0, 2**32 - 1), st.floats(0, 3), st.floats(0, 3))
 @counted
 def test_inoperability_is_linear(t, seed, a, b):
-    c1, c2 = _vec(t, seed, 0.05), _vec(t, seed + 1, 0.05)
+    # c* is a share of output lost, in [0, 1]: linear on that cone (a, b >= 0, a c1 + b c2 <= 0.3)
+    c1, c2 = _vec(t, seed, 0.05).abs().clip(upper=0.05), _vec(t, seed + 1, 0.05).abs().clip(upper=0.05)
     q1 = R.inoperability(t, c1).nodes["inoperability"]
     q2 = R.inoperability(t, c2).nodes["inoperability"]
     q = R.inoperability(t, a * c1 + b * c2).nodes["inoperability"]
@@ -79,9 +80,12 @@ def test_shock_models_agree_with_the_leontief_algebra(t, seed):
     df = _vec(t, seed, 10.0)
     dx = R.demand_shock(t, df).nodes["output_change"].to_numpy()
     _close(dx, t.L.to_numpy() @ df.to_numpy(), "demand shock = L df", atol=1e-9 * float(np.abs(df).max() + 1))
-    # inoperability with c* = -df / x is the demand shock expressed as shares (loss = -dx)
+    # inoperability with c* = -df / x is the demand shock expressed as shares (loss = -dx); c* is a share of
+    # output lost, in [0, 1], so the demand falls by at most the output
     xv = t.x.to_numpy()
-    cstar = pd.Series(np.divide(-df.to_numpy(), xv, out=np.zeros(t.n), where=xv > 0), index=t.nodes)
+    fall = -_vec(t, seed, 1.0).abs().clip(upper=1.0) * xv
+    dx = R.demand_shock(t, fall).nodes["output_change"].to_numpy()
+    cstar = pd.Series(np.divide(-fall.to_numpy(), xv, out=np.zeros(t.n), where=xv > 0), index=t.nodes)
     q = R.inoperability(t, cstar).nodes
     _close(q["output_loss"], -dx, "inoperability loss = -L df", atol=1e-8 * float(np.abs(dx).max() + 1))
     # Ghosh: dx' = dv' G
@@ -98,7 +102,7 @@ def test_shocks_invariant_to_node_order(t, seed):
     nodes = t.nodes[perm]
     t2 = vc.IOTable(t.Z.loc[nodes, nodes], t.Y.loc[nodes], t.V.loc[:, nodes], meta=t.meta)
     s = _vec(t, seed, 10.0)
-    for model, shock in ((R.demand_shock, s), (R.supply_shock, s), (R.inoperability, s / 1000)):
+    for model, shock in ((R.demand_shock, s), (R.supply_shock, s), (R.inoperability, s.abs() / 1000)):
         a = model(t, shock).nodes
         b = model(t2, shock.loc[nodes]).nodes.loc[t.nodes]
         _close(b["output_change"], a["output_change"], model.__name__, atol=1e-9 * float(t.x.max()))

@@ -222,11 +222,15 @@ def test_to_parquet_roundtrip_file_and_year_folder(tmp_path, baci):
     assert sorted(x.name for x in panel.iterdir()) == ["_meta.json", "year_2022.parquet"]
     again = vc.trade.read(panel, format="parquet")
     assert again.years == [2022] and again.to_pandas()["value"].sum() == 9.0
-    two.to_parquet(panel, by_year=True)  # overwriting a valuechain folder is allowed
+    with pytest.raises(ParameterError, match="folder is not empty"):  # never replaced silently
+        two.to_parquet(panel, by_year=True)
+    two.to_parquet(panel, by_year=True, force=True)  # force replaces an earlier by_year output
+    assert sorted(x.name for x in panel.iterdir()) == ["_meta.json", "year_2022.parquet"]
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "notes.txt").write_text("x")
-    with pytest.raises(ParameterError, match="not a valuechain parquet folder"):
-        two.to_parquet(tmp_path / "other", by_year=True)
+    with pytest.raises(ParameterError, match="did not write"):  # not even with force
+        two.to_parquet(tmp_path / "other", by_year=True, force=True)
+    assert sorted(x.name for x in (tmp_path / "other").iterdir()) == ["notes.txt"]
 
 
 def test_parquet_missing_columns_is_read_error(tmp_path):

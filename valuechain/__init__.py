@@ -24,6 +24,7 @@ from .errors import (
     LabelError,
     ParameterError,
     ReadError,
+    ResourceError,
     TableError,
     ValueChainError,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "ReadError",
     "ParameterError",
     "ConvergenceError",
+    "ResourceError",
     "DatasetError",
     "position",
     "gvc",

@@ -14,12 +14,12 @@ Results are identical to the serial run (tasks are pure functions, reassembled i
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 from ._validation import check_int
 from .errors import ParameterError
 
-__all__ = ["config", "Config", "current"]
+__all__ = ["config", "Config", "current", "on_change"]
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,21 @@ class Config:
 
 
 _CURRENT = Config()
+#: Called (without arguments) when the configuration changes; :mod:`._parallel` closes its
+#: Dask client this way (this module imports nothing of the engines that use it).
+_ON_CHANGE: list[Callable[[], None]] = []
 
 
 def current() -> Config:
     """The configuration in force."""
     return _CURRENT
+
+
+def on_change(func: Callable[[], None]) -> Callable[[], None]:
+    """Call *func* whenever :func:`config` changes the configuration (once per function)."""
+    if func not in _ON_CHANGE:
+        _ON_CHANGE.append(func)
+    return func
 
 
 def config(scheduler: str | None | Any = ..., *, n_workers: int | None = None) -> Config:
@@ -64,8 +74,7 @@ def config(scheduler: str | None | Any = ..., *, n_workers: int | None = None) -
     if n_workers is not None:
         new = replace(new, n_workers=check_int(n_workers, "n_workers", "config", low=1))
     if new != _CURRENT:
-        from . import _parallel
-
-        _parallel.close()
+        for func in list(_ON_CHANGE):
+            func()
     _CURRENT = new
     return new

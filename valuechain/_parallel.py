@@ -1,10 +1,16 @@
-"""``pmap``: map a pure function over tasks, serially or on Dask (see :mod:`valuechain._config`)."""
+"""``pmap``: map a pure function over tasks, serially or on Dask (see :mod:`valuechain._config`).
+
+A run whose Dask workers died or were lost (killed for memory, scheduler gone) raises
+:class:`~valuechain.errors.ResourceError` naming what happened, never a raw
+``FutureCancelledError``; an error raised by the task itself propagates unchanged.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Sequence
 
-from ._config import current
+from ._config import current, on_change
+from .errors import ResourceError
 
 __all__ = ["pmap", "close"]
 
@@ -44,6 +50,29 @@ def close() -> None:
         _CLIENT = None
 
 
+on_change(close)  # a new configuration gets a new client
+
+
+def _lost_worker_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean the cluster, not the task, failed."""
+    from concurrent.futures import CancelledError
+
+    out: list[type[BaseException]] = [CancelledError]  # distributed's FutureCancelledError derives from it
+    try:
+        from distributed.scheduler import KilledWorker
+
+        out.append(KilledWorker)
+    except ImportError:  # pragma: no cover - depends on the version
+        pass
+    try:
+        from distributed.comm.core import CommClosedError
+
+        out.append(CommClosedError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(out)
+
+
 def pmap(func: Callable[..., Any], tasks: Iterable[Any], *, shared: Sequence[Any] = (),
          progress: Callable[[int, int], None] | None = None) -> list[Any]:
     """``[func(*shared, task) for task in tasks]``, serially or on the configured Dask cluster.
@@ -70,8 +99,18 @@ def pmap(func: Callable[..., Any], tasks: Iterable[Any], *, shared: Sequence[Any
     futures = [client.submit(func, *handles, t, pure=False, retries=2) for t in tasks]
     index = {f.key: i for i, f in enumerate(futures)}
     results: list[Any] = [None] * total
-    for k, fut in enumerate(as_completed(futures), 1):
-        results[index[fut.key]] = fut.result()
-        if progress is not None:
-            progress(k, total)
+    lost = _lost_worker_errors()
+    try:
+        for k, fut in enumerate(as_completed(futures), 1):
+            results[index[fut.key]] = fut.result()
+            if progress is not None:
+                progress(k, total)
+    except lost as exc:
+        where = current().scheduler
+        close()
+        raise ResourceError(
+            f"The Dask run on {where!r} failed: its workers died or were lost before {total} task(s) finished "
+            f"({type(exc).__name__}: {str(exc).strip() or 'no detail'}). Workers are usually killed for using too "
+            "much memory: use fewer or larger workers, or run serially with vc.config(scheduler=None)."
+        ) from exc
     return results

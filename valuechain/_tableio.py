@@ -35,7 +35,8 @@ _FORMATS = ("valuechain-iotable-1", FORMAT)
 
 
 def write_parquet(path: str | Path, *, Z: pd.DataFrame, Y: pd.DataFrame, V: pd.DataFrame, VY: pd.DataFrame | None,
-                  x: pd.Series, meta: dict, options: dict, extensions: list[dict] | None = None) -> Path:
+                  x: pd.Series, meta: dict, options: dict, extensions: list[dict] | None = None,
+                  force: bool = False) -> Path:
     """Write the blocks to one parquet file, atomically (see the module docstring)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -81,7 +82,7 @@ def write_parquet(path: str | Path, *, Z: pd.DataFrame, Y: pd.DataFrame, V: pd.D
         "format": FORMAT,
     }
     table = pa.table(cols).replace_schema_metadata({b"valuechain": json.dumps(layout).encode()})
-    return write_with(path, lambda tmp: pq.write_table(table, tmp))
+    return write_with(path, lambda tmp: pq.write_table(table, tmp), force=force)
 
 
 def _pairs(value: Any, what: str, path: Path) -> list[tuple[str, str]]:

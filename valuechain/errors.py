@@ -11,6 +11,7 @@ catch either::
     ├── ReadError (ValueError)           a file cannot be parsed (names file and place)
     ├── ParameterError (ValueError)      a bad argument (scikit-learn style message)
     ├── ConvergenceError (RuntimeError)  an iteration did not converge / matrix singular
+    ├── ResourceError (RuntimeError)     not enough memory for a dense step, parallel workers lost
     └── DatasetError (LookupError)       unknown dataset, missing or corrupt download
 
 Messages name the culprit: the file, the row/column or label, what was found and
@@ -29,6 +30,7 @@ __all__ = [
     "ReadError",
     "ParameterError",
     "ConvergenceError",
+    "ResourceError",
     "DatasetError",
     "fmt_labels",
 ]
@@ -60,6 +62,11 @@ class ParameterError(ValueChainError, ValueError):
 
 class ConvergenceError(ValueChainError, RuntimeError):
     """An iterative method did not converge, or a system is singular."""
+
+
+class ResourceError(ValueChainError, RuntimeError):
+    """The machine cannot do the computation as asked: a dense step would need more memory
+    than is available (the message names the size), or the workers of a parallel run died."""
 
 
 class DatasetError(ValueChainError, LookupError):

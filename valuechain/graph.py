@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -49,8 +50,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._memory import check_dense, dense_bytes
 from ._validation import check_choice, check_int, check_number, fmt_labels
-from .errors import LabelError, ParameterError
+from .errors import LabelError, ParameterError, TableError
 from .table import IOTable, TableMeta
 
 __all__ = [
@@ -108,6 +110,35 @@ def _filter_csr(W: sp.csr_matrix, keep: np.ndarray) -> sp.csr_matrix:
     out = sp.csr_matrix((W.data[keep], W.indices[keep], indptr), shape=W.shape)
     out.has_sorted_indices = W.has_sorted_indices
     return out
+
+
+#: Characters XML 1.0 cannot hold (networkx writes them verbatim and the file is not well-formed).
+_XML_BAD = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value: Any) -> Any:
+    """*value* without the characters XML 1.0 forbids (control characters, lone surrogates)."""
+    return _XML_BAD.sub("", value) if isinstance(value, str) else value
+
+
+def _xml_safe(G: Any) -> Any:
+    """A copy of networkx graph *G* whose ids and text attributes are legal XML 1.0 text.
+
+    Raises ParameterError when stripping makes two node ids equal.
+    """
+    mapping = {v: _xml_text(v) for v in G.nodes}
+    seen: dict[Any, Any] = {}
+    for v, c in mapping.items():
+        if c in seen:
+            raise ParameterError(f"Cannot write the graph as XML: node labels {seen[c]!r} and {v!r} differ only by "
+                                 "control characters, which XML cannot hold; rename one, or write .parquet.")
+        seen[c] = v
+    H = G.__class__()
+    H.graph.update({_xml_text(k): _xml_text(v) for k, v in G.graph.items()})
+    H.add_nodes_from((mapping[v], {_xml_text(k): _xml_text(a) for k, a in d.items()}) for v, d in G.nodes(data=True))
+    H.add_edges_from((mapping[u], mapping[v], {_xml_text(k): _xml_text(a) for k, a in d.items()})
+                     for u, v, d in G.edges(data=True))
+    return H
 
 
 def _label_str(label: Any) -> str:
@@ -362,12 +393,16 @@ class SupplyGraph:
         G.add_weighted_edges_from(zip((keys[i] for i in rows), (keys[j] for j in W.indices), W.data.tolist()))
         return G
 
-    def write(self, path: str | Path) -> Path:
+    def write(self, path: str | Path, *, force: bool = False) -> Path:
         """Write the graph to ``.graphml``, ``.gexf`` (Gephi) or ``.parquet`` (edge list), atomically.
 
         GraphML and GEXF use string node ids (``"region|sector"``) with region,
-        sector and the numeric node attributes; the parquet edge list stores the
-        meta, the weight meaning and the node attributes in its schema metadata.
+        sector and the numeric node attributes; characters XML 1.0 cannot hold
+        (control characters) are removed from labels and text attributes, so the
+        file is always well-formed (two labels that differ only by them are refused).
+        The parquet edge list stores the meta, the weight meaning and the node
+        attributes in its schema metadata.  ``force=True`` replaces a read-only file
+        (see :mod:`valuechain._files`).
         """
         from ._files import write_with
 
@@ -379,8 +414,9 @@ class SupplyGraph:
             G = self.to_networkx(string_labels=True)
             G.graph.update({"weight": self.weight, "weight_meaning": self.weight_description,
                             "meta": json.dumps(self.meta.to_dict())})
+            G = _xml_safe(G)
             writer = nx.write_graphml if suffix == ".graphml" else nx.write_gexf
-            return write_with(path, lambda tmp: writer(G, tmp))
+            return write_with(path, lambda tmp: writer(G, tmp), force=force)
         if suffix == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -399,7 +435,7 @@ class SupplyGraph:
                   "format": "valuechain-supplygraph-1"}
             table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                                    b"valuechain": json.dumps(md).encode()})
-            return write_with(path, lambda tmp: pq.write_table(table, tmp))
+            return write_with(path, lambda tmp: pq.write_table(table, tmp), force=force)
         raise ParameterError(
             f"The 'path' parameter of SupplyGraph.write must end in .graphml, .gexf or .parquet. Got {path.name!r} instead."
         )
@@ -518,18 +554,22 @@ def supply_graph(
     if not isinstance(table, IOTable):
         raise ParameterError(f"The 'table' parameter of {func} must be an IOTable. Got {type(table).__name__} instead.")
 
+    n = table.n
+    check_dense(dense_bytes(n, arrays=3), f"supply_graph(weight={weight!r}): three dense {n:,} x {n:,} arrays",
+                hint="Select fewer regions or sectors (IOTable.select) or aggregate the table first.")
     xinv = table._xinv
     if weight == "flow":
         W = table.Z.to_numpy()
-    elif weight == "input_share":
-        W = table.Z.to_numpy() * xinv[None, :]
-    elif weight == "output_share":
-        W = table.Z.to_numpy() * xinv[:, None]
-    elif weight == "total_requirement":
-        W = table.L.to_numpy()
+    elif weight in ("total_requirement", "value_added"):
+        L = table.L.to_numpy()
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, naming the edge
+            W = L if weight == "total_requirement" else L * (table.v.to_numpy() * xinv)[:, None] * table.f.to_numpy()[None, :]
     else:
-        W = table.L.to_numpy() * (table.v.to_numpy() * xinv)[:, None] * table.f.to_numpy()[None, :]
+        with np.errstate(over="ignore", invalid="ignore"):
+            W = table.Z.to_numpy() * (xinv[None, :] if weight == "input_share" else xinv[:, None])
     dense_default = weight in ("total_requirement", "value_added") and threshold is None and quantile is None and top_k is None
+    if weight != "flow":
+        _check_finite_weights(W, table, weight)
 
     masked = not self_loops or edges != "all"
     if masked:
@@ -552,6 +592,21 @@ def supply_graph(
             step += f", {k}={v:g}"
     step += ")"
     return SupplyGraph(Wc, table.nodes, weight, _node_attrs(table), table.meta.with_history(step))
+
+
+def _check_finite_weights(W: np.ndarray, table: IOTable, weight: str) -> None:
+    """Derived weights overflow when an output is tiny next to its flows: name the first such edge."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(W)
+    if not bad.any():
+        return
+    i, j = (int(k) for k in np.argwhere(bad)[0])
+    nodes = table.nodes
+    x = table.x.to_numpy()
+    raise TableError(f"supply_graph(weight={weight!r}): the weight of {nodes[i]!r} -> {nodes[j]!r} is {W[i, j]} "
+                     f"(flow {table.Z.to_numpy()[i, j]:.6g}, outputs {x[i]:.6g} and {x[j]:.6g}); {int(bad.sum()):,} "
+                     "weight(s) overflow because an output is tiny next to its flows. Check those outputs, or use "
+                     "weight='flow'.")
 
 
 # ---------------------------------------------------------------------- trade graphs

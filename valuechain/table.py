@@ -353,6 +353,16 @@ class IOTable:
         if (xv < 0).any():
             bad = x.index[xv < 0]
             raise TableError(f"x has negative gross output for {fmt_labels(bad)}.")
+        tiny = (xv > 0) & (xv <= _TINY * 1e300)  # outputs so small that a coefficient z / x could overflow
+        if tiny.any():
+            with np.errstate(over="ignore", divide="ignore"):
+                big = np.abs(zv[:, tiny]).max(axis=0, initial=0.0) / xv[tiny]
+            bad = ~np.isfinite(big) | (big > 1e300)
+            if bad.any():
+                node = x.index[np.flatnonzero(tiny)[np.argmax(bad)]]
+                raise TableError(f"x has an output of {xv[x.index.get_loc(node)]:.3g} for {node!r}, so small that its "
+                                 "input coefficients overflow (inputs / output > 1e300); set it to 0 or check the "
+                                 "output vector.")
 
         for name in ("rtol", "atol"):
             tol = getattr(self, name)
@@ -892,13 +902,16 @@ class IOTable:
         }
 
     # ------------------------------------------------------------------ I/O
-    def to_parquet(self, path: str | Path) -> Path:
-        """Write the table (Z, Y, V with kinds, VY, x, meta) to one parquet file, atomically."""
+    def to_parquet(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the table (Z, Y, V with kinds, VY, x, meta, extensions) to one parquet file, atomically.
+
+        A read-only existing file is replaced only with ``force=True``.
+        """
         from ._tableio import write_parquet
 
         return write_parquet(path, Z=self.Z, Y=self.Y, V=self.V, VY=self.VY, x=self.x,
                              meta=self.meta.to_dict(), options=self._options(),
-                             extensions=[e.to_dict() for e in self.extensions.values()])
+                             extensions=[e.to_dict() for e in self.extensions.values()], force=force)
 
     @classmethod
     def read_parquet(cls, path: str | Path) -> "IOTable":

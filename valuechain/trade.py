@@ -900,7 +900,7 @@ class TradeTable:
         df.attrs = self._attrs("trade_flows")
         return df
 
-    def to_parquet(self, path: str | os.PathLike, *, by_year: bool = False) -> Path:
+    def to_parquet(self, path: str | os.PathLike, *, by_year: bool = False, force: bool = False) -> Path:
         """Write the rows to parquet (atomically), with the metadata inside.
 
         Parameters
@@ -910,6 +910,10 @@ class TradeTable:
             year (``year_YYYY.parquet``) and ``_meta.json``; read it back with
             ``vc.trade.read(path, format="parquet")``, which queries the files in place.
         by_year : bool, default False
+        force : bool, default False
+            Replace a read-only file; with ``by_year=True``, replace a non-empty folder,
+            which must hold nothing but an earlier ``by_year`` output (``year_*.parquet``,
+            ``_meta.json``).  Without it a non-empty folder is refused.
 
         Returns
         -------
@@ -925,7 +929,7 @@ class TradeTable:
         ...     vc.trade.read(p).meta.unit
         'USD'
         """
-        from ._files import atomic_path
+        from ._files import atomic_dir, atomic_path
 
         target = Path(path)
         info = self._sidecar()
@@ -938,16 +942,11 @@ class TradeTable:
                         f"KV_METADATA {{valuechain: {kv}}})", "to_parquet").fetchall()
 
         if not by_year:
-            with atomic_path(target, suffix=".parquet") as tmp:
+            with atomic_path(target, suffix=".parquet", force=force) as tmp:
                 copy(f"SELECT {cols} FROM ({self._sql}) {order}", tmp)
             return target
-        if target.exists() and (not target.is_dir() or any(
-                not (q.suffix == ".parquet" or q.name == "_meta.json") for q in target.iterdir())):
-            raise ParameterError(f"to_parquet(by_year=True): {target} exists and is not a valuechain parquet "
-                                 "folder; choose another path.")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmpdir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
-        try:
+        own = re.compile(r"year_\d+(_\d+)?\.parquet|_meta\.json")
+        with atomic_dir(target, force=force, owned=lambda name: own.fullmatch(name) is not None) as tmpdir:
             # one pass over the source; DuckDB writes year=YYYY/data_N.parquet, flattened to year_YYYY[_N].parquet
             self._fetch(f"COPY (SELECT {cols} FROM ({self._sql})) TO {_lit(str(tmpdir / 'parts'))} "
                         f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year), WRITE_PARTITION_COLUMNS true, "
@@ -958,16 +957,6 @@ class TradeTable:
                 os.replace(part, tmpdir / (f"year_{y}.parquet" if n == "0" else f"year_{y}_{n}.parquet"))
             shutil.rmtree(tmpdir / "parts")
             (tmpdir / "_meta.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
-            backup = None
-            if target.exists():
-                backup = target.with_name(f".{target.name}.old{os.getpid()}")
-                os.replace(target, backup)
-            os.replace(tmpdir, target)
-            if backup is not None:
-                shutil.rmtree(backup, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(tmpdir, ignore_errors=True)
-            raise
         return target
 
     def _sidecar(self) -> dict[str, Any]:

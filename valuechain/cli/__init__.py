@@ -12,10 +12,13 @@ import pkgutil
 
 import typer
 
+from ._common import OneLineGroup
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="valuechain",
+    cls=OneLineGroup,
     help="Value-chain network analysis of input-output and trade tables.\n\n"
     "Example: valuechain info --dataset miller_blair",
     no_args_is_help=True,
@@ -35,10 +38,12 @@ def _root(
 
     _common.STATE["debug"] = debug
 
-    def _terminate(signum, frame):  # SIGTERM unwinds like Ctrl-C: temp files are removed
+    def _terminate(signum, frame):  # SIGTERM/SIGHUP unwind like Ctrl-C: temp files are removed
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, _terminate)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
 
 
 for _mod in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):

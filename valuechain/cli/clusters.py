@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._common import OutOpt, TopOpt, YearOpt, cli_errors, print_frame, write_output
+from ._common import ForceOpt, OutOpt, RawOpt, TopOpt, YearOpt, check_out, cli_errors, print_frame, write_output
 
 
 class Layout(str, Enum):
@@ -62,6 +62,8 @@ def register(app: typer.Typer) -> None:
         lq_threshold: Annotated[float, typer.Option("--lq-threshold", help="Specialisation star threshold.")] = 2.0,
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Cluster statistics of a regional activity table: location quotients and ECO stars, or KPIs.
 
@@ -74,6 +76,7 @@ def register(app: typer.Typer) -> None:
         from ..errors import LabelError
 
         with cli_errors():
+            check_out(out, force=force)
             df = cl.read_activity(table, layout=layout.value)
             col = _value_column(df, value)
             if kpis:
@@ -93,7 +96,7 @@ def register(app: typer.Typer) -> None:
                     res = res.xs(region, level="region", drop_level=False)
                 res = res.sort_values(["stars", "lq"], ascending=False)
                 print_frame(res, title=f"cluster stars ({col}{', ' + str(y) if y else ''})", top=top)
-            write_output(res, out)
+            write_output(res, out, force=force, raw=raw)
 
     @app.command()
     def complexity(
@@ -108,6 +111,8 @@ def register(app: typer.Typer) -> None:
         method: Annotated[Method, typer.Option("--method", help="ECI/PCI method.")] = Method.eigenvector,
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Economic complexity (ECI ranking) of locations, or the adjacent possible of one location.
 
@@ -120,6 +125,7 @@ def register(app: typer.Typer) -> None:
         from .. import clusters as cl
 
         with cli_errors():
+            check_out(out, force=force)
             if fmt in (TradeFormat.baci, TradeFormat.comtrade):
                 from .. import trade
 
@@ -141,4 +147,4 @@ def register(app: typer.Typer) -> None:
                 print_frame(shown[["rank", "eci", "diversity", "coi", "fitness", "value"]],
                             title=f"economic complexity ({len(res.locations)} locations x "
                                   f"{len(res.activities)} activities)", top=top)
-            write_output(shown, out)
+            write_output(shown, out, force=force, raw=raw)

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._common import FormatOpt, OutOpt, TopOpt, cli_errors, console, default_dataset, print_frame, split, write_output
+from ._common import (ForceOpt, FormatOpt, OutOpt, RawOpt, TopOpt, check_out, cli_errors, console, default_dataset,
+                      print_frame, reading, split, write_output)
 
 
 def register(app: typer.Typer) -> None:
@@ -22,6 +23,8 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option("--seed", help="Community-detection seed.")] = 0,
         top: TopOpt = 15,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Compare two or more years: movers, rank agreement, communities, edges, geography.
 
@@ -34,6 +37,7 @@ def register(app: typer.Typer) -> None:
         from ..errors import ParameterError
 
         with cli_errors():
+            check_out(out, force=force)
             if tables and dataset:
                 raise ParameterError("Give either --dataset/--years or --table files, not both.")
             with Progress(transient=True, console=console()) as bar:
@@ -43,7 +47,8 @@ def register(app: typer.Typer) -> None:
                     for p in tables:
                         if not p.exists():
                             raise FileNotFoundError(f"{p}: no such file or directory.")
-                        tabs.append(datasets.read(p, format=fmt))
+                        with reading(p):
+                            tabs.append(datasets.read(p, format=fmt))
                         bar.advance(task)
                 else:
                     name = dataset or default_dataset()
@@ -73,4 +78,4 @@ def register(app: typer.Typer) -> None:
                         title="By region", top=top, sort="score")
             if res.timeline is not None:
                 print_frame(res.timeline.set_index(["from", "to"]), title="Year by year", top=50)
-            write_output(res.nodes, out)
+            write_output(res.nodes, out, force=force, raw=raw)

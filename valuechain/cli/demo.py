@@ -18,14 +18,14 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
         out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results.")] = Path("valuechain-demo"),
-        top: Annotated[int, typer.Option("--top", "-n", help="Rows to print.")] = 10,
+        top: Annotated[int, typer.Option("--top", "-n", min=1, help="Rows to print (>= 1).")] = 10,
     ) -> None:
         """Run the main analysis on the embedded default data and write the results and the HTML report.
 
         Example: valuechain demo --out valuechain-demo
         """
         from .. import datasets, position
-        from .._files import write_with
+        from .._files import check_target, spreadsheet_safe, write_with
         from .report import write_report
 
         with cli_errors():
@@ -33,8 +33,8 @@ def register(app: typer.Typer) -> None:
 
             if out.exists() and not out.is_dir():
                 raise ParameterError(f"The '--out' option of demo must be a folder. Got the file {out} instead.")
-            if top < 1:
-                raise ParameterError(f"The '--top' option of demo must be an int >= 1. Got {top} instead.")
+            for name in ("position.csv", "report.html"):
+                check_target(out / name, what="'--out' option")
             start = time.perf_counter()
             name = default_dataset()
             years = datasets.REGISTRY[name].years or ()
@@ -51,7 +51,8 @@ def register(app: typer.Typer) -> None:
             print_frame(shown, title=f"Most upstream industries, {t.meta.year}", top=top, sort="upstreamness")
             out.mkdir(parents=True, exist_ok=True)
             target = out / "position.csv"
-            write_with(target, lambda p: df.to_csv(p))
+            safe = spreadsheet_safe(df)
+            write_with(target, lambda p: safe.to_csv(p))
             con.print(f"Results written to [bold]{target.resolve()}[/bold]")
             report = write_report(t, t2, out / "report.html")
             con.print(f"Report written to [bold]{report.resolve()}[/bold] "

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ._common import (DatasetOpt, FormatOpt, OutOpt, TableOpt, TopOpt, YearOpt, cli_errors, load_table,
-                      print_frame, write_output)
+from ._common import (DatasetOpt, ForceOpt, FormatOpt, OutOpt, RawOpt, TableOpt, TopOpt, YearOpt, check_out,
+                      cli_errors, load_table, print_frame, write_output)
 
 
 class Measure(str, Enum):
@@ -51,6 +51,8 @@ def register(app: typer.Typer) -> None:
         approach: ApproachOpt = "source",
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """GVC accounting of a multi-regional table, printed as a ranked table.
 
@@ -63,6 +65,7 @@ def register(app: typer.Typer) -> None:
         from .. import gvc as g
 
         with cli_errors():
+            check_out(out, force=force)
             t = load_table(dataset, table, year, fmt)
             m = measure.value
             if m == "kww":
@@ -79,4 +82,4 @@ def register(app: typer.Typer) -> None:
                 df = g.production_length(t)
             title = f"{m} — {t.meta.name} {t.meta.year or ''} [{df.attrs.get('method', '')}]".strip()
             print_frame(df[_SHOW[m]], title=title, top=top, sort=_SORT[m])
-            write_output(df, out)
+            write_output(df, out, force=force, raw=raw)

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._common import (DatasetOpt, FormatOpt, OutOpt, RegionsOpt, SectorsOpt, TableOpt, TopOpt, Weight, YearOpt,
-                      cli_errors, console, load_table, print_frame, write_output)
+from ._common import (DatasetOpt, ForceOpt, FormatOpt, OutOpt, RawOpt, RegionsOpt, SectorsOpt,
+                      TableOpt, TopOpt, Weight, YearOpt, check_out, cli_errors, console, load_table, print_frame,
+                      progress_bar, write_output)
 
 
 class Edges(str, Enum):
@@ -34,6 +35,7 @@ class Distance(str, Enum):
 
 
 class Paths(str, Enum):
+    auto = "auto"
     graph = "graph"
     backbone = "backbone"
 
@@ -58,6 +60,8 @@ TopKOpt = Annotated[Optional[int], typer.Option("--top-k", help="Keep each node'
 EdgesOpt = Annotated[Edges, typer.Option("--edges", help="all, domestic or cross_border edges.")]
 GraphOutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the graph to FILE.{graphml,gexf,parquet} "
                                                      "(or its edge list to .csv/.json).")]
+#: Suffixes --out accepts for a graph.
+GRAPH_SUFFIXES = (".graphml", ".gexf", ".parquet", ".csv", ".json", ".html")
 
 
 def _build(dataset, table, fmt, year, regions, sectors, weight, self_loops, threshold, quantile, top_k, edges):
@@ -68,14 +72,19 @@ def _build(dataset, table, fmt, year, regions, sectors, weight, self_loops, thre
                         top_k=top_k, edges=edges.value)
 
 
-def _write_graph(g, out: Optional[Path]) -> None:
+def _check_graph_out(out: Optional[Path], force: bool) -> None:
+    check_out(out, force=force, suffixes=GRAPH_SUFFIXES)
+
+
+def _write_graph(g, out: Optional[Path], force: bool = False, raw: bool = False) -> None:
     if out is None:
         return
     if out.suffix.lower() in (".graphml", ".gexf", ".parquet"):
-        g.write(out)
+        g.write(out, force=force)
         typer.echo(f"Wrote {out}", err=True)
     else:
-        write_output(g.edges.drop(columns=["source", "target"]) if g.nodes.nlevels > 1 else g.edges, out)
+        write_output(g.edges.drop(columns=["source", "target"]) if g.nodes.nlevels > 1 else g.edges, out,
+                     force=force, raw=raw)
 
 
 def _describe(g, title: str, top: int) -> None:
@@ -109,17 +118,20 @@ def register(app: typer.Typer) -> None:
         aggregate: Annotated[Optional[Level], typer.Option("--aggregate", help="Aggregate to a region or sector graph.")] = None,
         top: TopOpt = 10,
         out: GraphOutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Build the supplier -> customer graph of a table and export it (GraphML, GEXF, parquet edge list).
 
         Example: valuechain graph -d testmrio --weight input_share --top-k 3 --out graph.graphml
         """
         with cli_errors():
+            _check_graph_out(out, force)
             g = _build(dataset, table, fmt, year, regions, sectors, weight, self_loops, threshold, quantile, top_k, edges)
             if aggregate is not None:
                 g = g.aggregate(aggregate.value, self_loops=self_loops)
             _describe(g, f"graph — {g.meta.name} {g.meta.year or ''}".strip(), top)
-            _write_graph(g, out)
+            _write_graph(g, out, force, raw)
 
     @app.command()
     def backbone(
@@ -135,6 +147,8 @@ def register(app: typer.Typer) -> None:
         share: Annotated[Optional[float], typer.Option("--share", help="Keep this share of edges (smallest p-values) instead.")] = None,
         top: TopOpt = 10,
         out: GraphOutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Disparity-filter backbone (Serrano et al. 2009): edges significant for their supplier or buyer.
 
@@ -143,11 +157,12 @@ def register(app: typer.Typer) -> None:
         from .. import network
 
         with cli_errors():
+            _check_graph_out(out, force)
             g = _build(dataset, table, fmt, year, regions, sectors, weight, self_loops, None, None, None, Edges.all)
             b = network.backbone(g, alpha=alpha, share=share)
             console().print(f"kept {b.m:,} of {g.m:,} edges ({b.m / max(g.m, 1):.1%})")
             _describe(b, f"backbone — {g.meta.name} {g.meta.year or ''}".strip(), top)
-            _write_graph(b, out)
+            _write_graph(b, out, force, raw)
 
     @app.command()
     def centrality(
@@ -162,11 +177,15 @@ def register(app: typer.Typer) -> None:
         direction: Annotated[Direction, typer.Option("--direction", help="supply: walks follow sales; demand: purchases.")] = Direction.supply,
         damping: Annotated[float, typer.Option("--damping", help="PageRank damping factor.")] = 0.85,
         distance: Annotated[Distance, typer.Option("--distance", help="Edge length for betweenness/closeness: 1/w or -ln w.")] = Distance.inverse,
-        paths: Annotated[Paths, typer.Option("--paths", help="Shortest paths on the graph or on its backbone.")] = Paths.graph,
+        paths: Annotated[Paths, typer.Option("--paths", help="Shortest paths (betweenness, closeness) on the graph or on "
+                                             "its backbone; auto: the backbone when nodes x edges exceeds "
+                                             "5e8 (e.g. a dense graph of 700+ nodes).")] = Paths.auto,
         alpha: Annotated[float, typer.Option("--alpha", "-a", help="Backbone significance level for --paths backbone.")] = 0.05,
         sort: Annotated[str, typer.Option("--sort", help="Column to sort the printed table by.")] = "pagerank",
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Centrality of every node: strength, PageRank, hubs/authorities, eigenvector, Katz, betweenness,
         closeness, random-walk centrality, counting betweenness, influence.
@@ -176,11 +195,15 @@ def register(app: typer.Typer) -> None:
         from .. import network
 
         with cli_errors():
+            check_out(out, force=force)
             g = _build(dataset, table, fmt, year, regions, sectors, weight, self_loops, None, None, None, Edges.all)
-            df = network.centrality(g, damping=damping, distance=distance.value, direction=direction.value,
-                                    paths=paths.value, backbone_alpha=alpha)
+            with progress_bar("centrality") as progress:
+                df = network.centrality(g, damping=damping, distance=distance.value, direction=direction.value,
+                                        paths=paths.value, backbone_alpha=alpha, progress=progress)
+            if paths is Paths.auto and df.attrs.get("paths") == "backbone":
+                typer.echo(f"Note: {df.attrs['paths_rule']}.", err=True)
             print_frame(df, title=f"centrality — {g.meta.name} {g.meta.year or ''}".strip(), top=top, sort=sort)
-            write_output(df, out)
+            write_output(df, out, force=force, raw=raw)
 
     @app.command()
     def communities(
@@ -200,6 +223,8 @@ def register(app: typer.Typer) -> None:
         backbone_alpha: Annotated[Optional[float], typer.Option("--backbone", help="Detect on the disparity backbone at ALPHA.")] = None,
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Value-chain communities (Leiden, Louvain, Infomap) with a summary per community; --out writes each node's community.
 
@@ -208,6 +233,7 @@ def register(app: typer.Typer) -> None:
         from .. import network
 
         with cli_errors():
+            check_out(out, force=force)
             g = _build(dataset, table, fmt, year, regions, sectors, weight, self_loops, None, None, None, Edges.all)
             if backbone_alpha is not None:
                 g = network.backbone(g, alpha=backbone_alpha)
@@ -218,4 +244,4 @@ def register(app: typer.Typer) -> None:
             summary = summary[[c for c in ("size", "output", "leading_region", "leading_region_share",
                                            "leading_sector", "internal_share") if c in summary.columns]]
             print_frame(summary, title=f"{part.nunique()} communities — modularity {q:.4f}", top=top)
-            write_output(part, out)
+            write_output(part, out, force=force, raw=raw)

@@ -6,8 +6,8 @@ from enum import Enum
 
 import typer
 
-from ._common import (DatasetOpt, FormatOpt, OutOpt, RegionsOpt, SectorsOpt, TableOpt, TopOpt, YearOpt,
-                      cli_errors, load_table, print_frame, write_output)
+from ._common import (DatasetOpt, ForceOpt, FormatOpt, OutOpt, RawOpt, RegionsOpt, SectorsOpt, TableOpt, TopOpt,
+                      YearOpt, check_out, cli_errors, load_table, print_frame, write_output)
 
 
 class Metric(str, Enum):
@@ -31,6 +31,8 @@ def register(app: typer.Typer) -> None:
         sectors: SectorsOpt = None,
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """IO position of every node: multipliers, linkages, upstreamness, extraction losses.
 
@@ -39,6 +41,7 @@ def register(app: typer.Typer) -> None:
         from .. import position as pos
 
         with cli_errors():
+            check_out(out, force=force)
             t = load_table(dataset, table, year, fmt, regions, sectors)
             if metric is Metric.summary:
                 df = pos.multipliers(t)[["output", "value_added"]].add_suffix("_multiplier")
@@ -60,4 +63,4 @@ def register(app: typer.Typer) -> None:
             else:
                 df, sort = pos.influence_vector(t).to_frame(), "influence"
             print_frame(df, title=f"{metric.value} — {t.meta.name} {t.meta.year or ''}".strip(), top=top, sort=sort)
-            write_output(df, out)
+            write_output(df, out, force=force, raw=raw)

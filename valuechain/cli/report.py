@@ -7,12 +7,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._common import DatasetOpt, FormatOpt, RegionsOpt, SectorsOpt, TableOpt, YearOpt, cli_errors, load_table
+from ._common import DatasetOpt, ForceOpt, FormatOpt, RegionsOpt, SectorsOpt, TableOpt, YearOpt, cli_errors, load_table
 from .view import check_html
 
 
 def write_report(t, t2, out: Path, *, top: int = 15, max_nodes: int = 120, max_edges: int = 300,
-                 alpha: float = 0.05, seed: int = 0, strict: bool = False) -> Path:
+                 alpha: float = 0.05, seed: int = 0, strict: bool = False, force: bool = False) -> Path:
     """Build the report of *t* (and *t2*) with a progress line on stderr and write it atomically."""
     from .. import views
     from .._files import write_text_atomic
@@ -41,7 +41,7 @@ def write_report(t, t2, out: Path, *, top: int = 15, max_nodes: int = 120, max_e
             log.removeHandler(handler)
     for msg in failed:
         typer.echo(f"Warning: {msg}", err=True)
-    write_text_atomic(out, html)
+    write_text_atomic(out, html, force=force)
     return out
 
 
@@ -55,13 +55,14 @@ def register(app: typer.Typer) -> None:
         year2: Annotated[Optional[int], typer.Option("--year2", help="A later year to compare with --year.")] = None,
         regions: RegionsOpt = None,
         sectors: SectorsOpt = None,
-        top: Annotated[int, typer.Option("--top", "-n", help="Rows of the ranking tables.")] = 15,
+        top: Annotated[int, typer.Option("--top", "-n", min=1, help="Rows of the ranking tables (>= 1).")] = 15,
         max_nodes: Annotated[int, typer.Option("--max-nodes", help="Nodes drawn in network views.")] = 120,
         max_edges: Annotated[int, typer.Option("--max-edges", help="Edges drawn in network views.")] = 300,
         alpha: Annotated[float, typer.Option("--alpha", help="Backbone significance level.")] = 0.05,
         seed: Annotated[int, typer.Option("--seed", help="Seed of communities and layouts.")] = 0,
         strict: Annotated[bool, typer.Option("--strict", help="Fail on the first analysis error.")] = False,
         out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
+        force: ForceOpt = False,
     ) -> None:
         """Write one self-contained HTML report: tables, network views and figures, offline.
 
@@ -73,11 +74,11 @@ def register(app: typer.Typer) -> None:
         from ..errors import ParameterError
 
         with cli_errors():
-            check_html(out)
+            check_html(out, force)
             if year2 is not None and table is not None:
                 raise ParameterError("The '--year2' option needs --dataset (a --table file holds one year).")
             t = load_table(dataset, table, year, fmt, regions, sectors)
             t2 = load_table(dataset, None, year2, fmt, regions, sectors) if year2 is not None else None
             write_report(t, t2, out, top=top, max_nodes=max_nodes, max_edges=max_edges, alpha=alpha, seed=seed,
-                         strict=strict)
+                         strict=strict, force=force)
             typer.echo(f"Wrote {out.resolve()}", err=True)

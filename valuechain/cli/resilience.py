@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._common import (DatasetOpt, FormatOpt, OutOpt, TableOpt, TopOpt, YearOpt, cli_errors, load_table,
-                      print_frame, split, write_output)
+from ._common import (DatasetOpt, ForceOpt, FormatOpt, OutOpt, RawOpt, TableOpt, TopOpt, YearOpt, check_out,
+                      cli_errors, load_table, print_frame, split, write_output)
 
 SAMPLE = ("comtrade_eu_wood_comtradr", "data_eu_imports_2018_2022.csv.gz")
 
@@ -85,6 +85,8 @@ def register(app: typer.Typer) -> None:
         per: Annotated[Per, typer.Option("--per", help="Report losses per node, region or sector.")] = Per.region,
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Propagate a demand, supply or inoperability shock to a group of nodes and print the losses.
 
@@ -95,6 +97,7 @@ def register(app: typer.Typer) -> None:
         from ..errors import LabelError
 
         with cli_errors():
+            check_out(out, force=force)
             check_number(share, "--share", "shock", low=-1.0, high=1.0)
             t = load_table(dataset, table, year, fmt)
             mask = [True] * t.n
@@ -120,7 +123,7 @@ def register(app: typer.Typer) -> None:
             tot = r.total
             print_frame(df[cols], title=f"{model.value} shock — {t.meta.name}: total output loss "
                         f"{tot['output_loss']:,.4g} ({tot['output_loss_share']:.2%})", top=top, sort="output_loss")
-            write_output(df, out)
+            write_output(df, out, force=force, raw=raw)
 
     @app.command()
     def resilience(
@@ -138,6 +141,8 @@ def register(app: typer.Typer) -> None:
         scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run the systemic-risk batches on Dask: 'local' or tcp://host:port (default: serial).")] = None,
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Rank nodes by systemic risk (output share lost if each fails) or print a removal curve.
 
@@ -147,6 +152,7 @@ def register(app: typer.Typer) -> None:
         from .._validation import check_number
 
         with cli_errors():
+            check_out(out, force=force)
             t = load_table(dataset, table, year, fmt)
             if analysis is Analysis.systemic:
                 if essential is not None:
@@ -167,7 +173,7 @@ def register(app: typer.Typer) -> None:
                 df = res.removal_curve(t, order.value, steps=steps, n_draws=draws, seed=seed)
                 print_frame(df, title=f"removal curve ({order.value}) — {t.meta.name}: AUC output "
                             f"{df.attrs['auc_output']:.4f}, AUC SCC {df.attrs['auc_scc']:.4f}", top=max(top, steps + 1))
-            write_output(df, out)
+            write_output(df, out, force=force, raw=raw)
 
     @app.command()
     def dependencies(
@@ -181,6 +187,8 @@ def register(app: typer.Typer) -> None:
         dependent_only: Annotated[bool, typer.Option("--dependent-only", help="Print only products flagged dependent.")] = False,
         top: TopOpt = 20,
         out: OutOpt = None,
+        force: ForceOpt = False,
+        raw: RawOpt = False,
     ) -> None:
         """Screen a bloc's imports for strategic dependencies (HHI, extra-bloc share, imports/exports).
 
@@ -190,6 +198,7 @@ def register(app: typer.Typer) -> None:
         from ..errors import ParameterError
 
         with cli_errors():
+            check_out(out, force=force)
             if (trade is None) == (not sample):
                 raise ParameterError("Give either --trade FILE or --sample (not both, not neither).")
             data = _read_trade(_sample_path() if sample else trade)
@@ -200,4 +209,4 @@ def register(app: typer.Typer) -> None:
             print_frame(shown.drop(columns=["hhi_flag", "share_flag", "ratio_flag"]),
                         title=f"dependencies — {int(df['dependent'].sum())} of {len(df)} product-years flagged",
                         top=top, sort="hhi")
-            write_output(df, out)
+            write_output(df, out, force=force, raw=raw)

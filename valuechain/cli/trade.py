@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._common import OutOpt, TopOpt, YearOpt, cli_errors, console, print_frame, write_output
+from ._common import (ForceOpt, OutOpt, RawOpt, TopOpt, YearOpt, check_out, cli_errors, console, print_frame,
+                      write_output)
 
 trade_app = typer.Typer(help="Bilateral trade tables (CEPII BACI, UN Comtrade, parquet) queried with DuckDB.\n\n"
                              "Example: valuechain trade info BACI_HS92_Y2021_V202301.csv",
@@ -41,8 +42,10 @@ WhereOpt = Annotated[Optional[str], typer.Option("--where", "-w", help="SQL cond
 
 def _read(path: str, fmt: TradeFormat):
     from .. import trade
+    from ._common import reading
 
-    return trade.read(path, format=fmt.value)
+    with reading(path):
+        return trade.read(path, format=fmt.value)
 
 
 @trade_app.command("info")
@@ -74,19 +77,22 @@ def matrix_cmd(
     fmt: TradeFormatOpt = TradeFormat.auto,
     top: TopOpt = 20,
     out: OutOpt = None,
+    force: ForceOpt = False,
+    raw: RawOpt = False,
 ) -> None:
     """Wide matrix of summed trade (exporter x product by default; exporter x importer for bilateral).
 
     Example: valuechain trade matrix BACI_HS92_Y2021_V202301.csv --rows exporter --cols importer -o m.csv
     """
     with cli_errors():
+        check_out(out, force=force)
         tt = _read(path, fmt)
         m = tt.matrix(rows.value, cols.value, year=year, where=where, values=values.value)
         shown = m.loc[:, m.sum(axis=0).sort_values(ascending=False).index[:8]]
         shown = shown.assign(total=m.sum(axis=1))
         print_frame(shown, title=f"{values.value}: {rows.value} x {cols.value} ({m.shape[0]} x {m.shape[1]}), "
                                  f"{m.attrs.get('unit', '')}", top=top, sort="total")
-        write_output(m, out)
+        write_output(m, out, force=force, raw=raw)
 
 
 @trade_app.command("top")
@@ -98,6 +104,8 @@ def top_cmd(
     fmt: TradeFormatOpt = TradeFormat.auto,
     top: TopOpt = 20,
     out: OutOpt = None,
+    force: ForceOpt = False,
+    raw: RawOpt = False,
 ) -> None:
     """Largest groups by trade value (e.g. top exporters, top exporter-product pairs).
 
@@ -106,6 +114,7 @@ def top_cmd(
     from ._common import split
 
     with cli_errors():
+        check_out(out, force=force)
         tt = _read(path, fmt)
         groups = split(by) or []
         df = tt.aggregate(groups, where=where, years=year)
@@ -113,23 +122,31 @@ def top_cmd(
         df["share"] = df["value"] / df["value"].sum() if len(df) and df["value"].sum() > 0 else 0.0
         print_frame(df.set_index(groups) if groups else df, title=f"trade value by {', '.join(groups) or 'total'} "
                     f"({df.attrs.get('unit', '')})", top=top)
-        write_output(df, out)
+        write_output(df, out, force=force, raw=raw)
 
 
 @trade_app.command("convert")
 def convert_cmd(
     path: PathArg,
     target: Annotated[Path, typer.Argument(help="Parquet file, or folder with --by-year.")],
-    by_year: Annotated[bool, typer.Option("--by-year", help="One parquet file per year in a folder.")] = False,
+    by_year: Annotated[bool, typer.Option("--by-year", help="One parquet file per year in a new or empty folder.")] = False,
     fmt: TradeFormatOpt = TradeFormat.auto,
+    force: Annotated[bool, typer.Option("--force", help="Replace a read-only TARGET file, or (--by-year) a folder "
+                                        "holding only an earlier --by-year output.")] = False,
 ) -> None:
     """Convert a trade file once to parquet (queried in place afterwards, much faster than CSV).
 
+    With --by-year, TARGET must be a new or empty folder (files already there are never
+    deleted; --force replaces only an earlier --by-year output).
+
     Example: valuechain trade convert BACI_HS92_Y2021_V202301.csv baci2021.parquet
     """
+    from .._files import check_target
+
     with cli_errors():
+        check_target(target, force=force, folder=by_year, what="TARGET argument")
         tt = _read(path, fmt)
-        written = tt.to_parquet(target, by_year=by_year)
+        written = tt.to_parquet(target, by_year=by_year, force=force)
         typer.echo(f"Wrote {written}", err=True)
 
 

@@ -7,17 +7,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._common import (DatasetOpt, FormatOpt, RegionsOpt, SectorsOpt, TableOpt, Weight, YearOpt, cli_errors,
-                      load_table)
+from ._common import (DatasetOpt, ForceOpt, FormatOpt, RegionsOpt, SectorsOpt, TableOpt, Weight, YearOpt, check_out,
+                      cli_errors, load_table)
 
 HtmlOutOpt = Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")]
 
 
-def check_html(out: Path) -> None:
-    from ..errors import ParameterError
-
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise ParameterError(f"The '--out' option must end in .html. Got {out.name!r} instead.")
+def check_html(out: Path, force: bool = False) -> None:
+    """Refuse, before any work, an --out that is not a writable .html file."""
+    check_out(out, force=force, suffixes=(".html", ".htm"))
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +37,7 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option("--seed", help="Seed of communities and layout.")] = 0,
         title: Annotated[Optional[str], typer.Option("--title", help="Page title.")] = None,
         out: HtmlOutOpt = Path("view.html"),
+        force: ForceOpt = False,
     ) -> None:
         """Write an interactive network view (one self-contained HTML file that works offline).
 
@@ -51,11 +50,11 @@ def register(app: typer.Typer) -> None:
         from .._files import write_text_atomic
 
         with cli_errors():
-            check_html(out)
+            check_html(out, force)
             t = load_table(dataset, table, year, fmt, regions, sectors)
             g = graph.supply_graph(t, weight=weight.value)
             html = views.network_view(g, color_by=color_by, size_by=size_by, max_nodes=max_nodes,
                                       max_edges=max_edges, backbone=None if all_edges else alpha, seed=seed,
                                       title=title)
-            write_text_atomic(out, html)
+            write_text_atomic(out, html, force=force)
             typer.echo(f"Wrote {out.resolve()}", err=True)

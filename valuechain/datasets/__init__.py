@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from . import embedded
 from ._read import FORMATS, read
-from ._registry import REGISTRY, Dataset, info, list_datasets, load, register
+from ._load import load
+from ._registry import REGISTRY, Dataset, info, list_datasets, register
 from .cache import add, cache_dir, fetch, local_path
 
 list = list_datasets  # noqa: A001  (public name: vc.datasets.list())

@@ -8,7 +8,9 @@
   Sources whose URL or checksum cannot be pinned are ``"manual"``: :func:`fetch` then
   says where to get the file and where to put it.
 * :func:`add` registers a file the user already has; the registrations are kept in
-  ``registry.json`` in the cache directory, written atomically.
+  ``registry.json`` in the cache directory, written atomically under a lock
+  (``.registry.lock``, :mod:`filelock`), so concurrent ``add`` calls all keep
+  their registration.
 
 Nothing here runs at import time, and nothing touches the network except a
 :func:`fetch` of a ``"download"`` dataset whose file is not cached yet.
@@ -16,19 +18,24 @@ Nothing here runs at import time, and nothing touches the network except a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .._files import write_text_atomic
 from ..errors import DatasetError
+from ._registry import info
 
 __all__ = ["cache_dir", "dataset_dir", "fetch", "add", "remove", "local_path", "registered_files",
            "sha256", "REGISTRY_FILE"]
 
 REGISTRY_FILE = "registry.json"
+LOCK_FILE = ".registry.lock"
+#: Seconds a registry update waits for another process holding the lock.
+LOCK_TIMEOUT = 60.0
 ALL_YEARS = "*"
 
 
@@ -42,10 +49,18 @@ def cache_dir() -> Path:
     """
     env = os.environ.get("VALUECHAIN_DATA")
     if env:
-        return Path(env).expanduser()
+        p = Path(env).expanduser()
+        if p.exists() and not p.is_dir():
+            raise DatasetError(f"VALUECHAIN_DATA={env}: this is a file, not a folder; point VALUECHAIN_DATA at a "
+                               "folder for the dataset cache (it is created when needed).")
+        return p
     import pooch
 
-    return Path(pooch.os_cache("valuechain"))
+    p = Path(pooch.os_cache("valuechain"))
+    if p.exists() and not p.is_dir():
+        raise DatasetError(f"{p}: the dataset cache location is a file, not a folder; remove it or set "
+                           "VALUECHAIN_DATA to a folder.")
+    return p
 
 
 def dataset_dir(name: str) -> Path:
@@ -84,6 +99,35 @@ def _write_registry(data: dict[str, dict[str, str]]) -> None:
     write_text_atomic(_registry_path(), json.dumps(data, indent=1, sort_keys=True))
 
 
+def _not_writable(root: Path, exc: OSError) -> DatasetError:
+    why = exc.strerror or type(exc).__name__
+    return DatasetError(f"{root}: the dataset cache folder is not writable ({why}); set VALUECHAIN_DATA to a "
+                        "writable folder.")
+
+
+@contextlib.contextmanager
+def _registry_lock() -> Iterator[None]:
+    """Hold the registry lock (one writer at a time, across processes) for a read-modify-write."""
+    import filelock
+
+    root = cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(str(root / LOCK_FILE), timeout=LOCK_TIMEOUT)
+        lock.acquire()
+    except filelock.Timeout:
+        raise DatasetError(f"{root / REGISTRY_FILE}: another valuechain process has held the registry lock "
+                           f"({root / LOCK_FILE}) for {LOCK_TIMEOUT:g} s; try again when it is done.") from None
+    except OSError as exc:
+        raise _not_writable(root, exc) from None
+    try:
+        yield
+    except PermissionError as exc:
+        raise _not_writable(root, exc) from None
+    finally:
+        lock.release()
+
+
 def _key(year: int | None) -> str:
     return ALL_YEARS if year is None else str(int(year))
 
@@ -99,35 +143,33 @@ def add(name: str, path: str | Path, year: int | None = None) -> Path:
     DatasetError
         Unknown dataset, or the file does not exist.
     """
-    from ._registry import info
-
     ds = info(name)
     p = Path(path).expanduser().resolve()
     if not p.exists():
         raise DatasetError(f"{p}: no such file; cannot register it for dataset {name!r}.")
     if year is not None and ds.years and int(year) not in ds.years:
         raise DatasetError(f"Dataset {name!r} has no year {year}; available years: {list(ds.years)}.")
-    data = registered_files()
-    data.setdefault(name, {})[_key(year)] = str(p)
-    _write_registry(data)
+    with _registry_lock():
+        data = registered_files()
+        data.setdefault(name, {})[_key(year)] = str(p)
+        _write_registry(data)
     return p
 
 
 def remove(name: str, year: int | None = None) -> bool:
     """Forget a file registered with :func:`add`; return whether there was one."""
-    data = registered_files()
-    found = data.get(name, {}).pop(_key(year), None) is not None
-    if found:
-        if not data[name]:
-            del data[name]
-        _write_registry(data)
+    with _registry_lock():
+        data = registered_files()
+        found = data.get(name, {}).pop(_key(year), None) is not None
+        if found:
+            if not data[name]:
+                del data[name]
+            _write_registry(data)
     return found
 
 
 def local_path(name: str, year: int | None = None) -> Path:
     """Where the file of *name* (and *year*) is or would be: a registered file, else its cache path."""
-    from ._registry import info
-
     ds = info(name)
     reg = registered_files().get(name, {})
     for k in (_key(year), ALL_YEARS):
@@ -152,8 +194,6 @@ def fetch(name: str, year: int | None = None, *, progress: Callable[..., Any] | 
         not there, the download failed (offline, changed URL) or the checksum does not
         match; the message says where to get the file and where to put it.
     """
-    from ._registry import info
-
     ds = info(name)
     if ds.kind == "embedded":
         raise DatasetError(f"Dataset {name!r} is embedded in valuechain; load it with "
@@ -182,7 +222,12 @@ def fetch(name: str, year: int | None = None, *, progress: Callable[..., Any] | 
         if manual:  # the user's own copy: report, never delete it
             raise DatasetError(f"{target}: SHA-256 {got} does not match the expected {sha} for dataset "
                                f"{name!r}{_yr(year)}; replace the file with the published one. {where}")
-        target.unlink()  # a corrupt or stale cache entry is discarded and downloaded again
+        try:
+            target.unlink()  # a corrupt or stale cache entry is discarded and downloaded again
+        except OSError as exc:
+            raise DatasetError(f"{target}: SHA-256 {got} does not match the expected {sha} for dataset {name!r}"
+                               f"{_yr(year)}, and the file cannot be removed ({exc.strerror}); delete it or set "
+                               "VALUECHAIN_DATA to a writable folder.") from None
         where = (f"The cached file {target} failed its SHA-256 check (got {got}) and was discarded. " + where)
     if manual:
         if target.is_file():
@@ -195,6 +240,8 @@ def fetch(name: str, year: int | None = None, *, progress: Callable[..., Any] | 
     try:
         got = pooch.retrieve(url, known_hash=f"sha256:{sha}" if sha else None, fname=target.name,
                              path=target.parent, progressbar=progress)
+    except PermissionError as exc:
+        raise _not_writable(target.parent, exc) from None
     except ValueError as exc:  # pooch raises ValueError on a hash mismatch
         raise DatasetError(f"Download of dataset {name!r}{_yr(year)} from {url} failed its checksum ({exc}). "
                            f"{where}") from exc
@@ -209,8 +256,6 @@ def _yr(year: int | None) -> str:
 
 
 def _where_to_get(name: str, year: int | None, target: Path) -> str:
-    from ._registry import info
-
     ds = info(name)
     src = ds.landing or ds.url or "the publisher's website"
     y = f" --year {year}" if year is not None else ""

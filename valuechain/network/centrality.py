@@ -22,14 +22,20 @@ random-walk measures) and igraph for shortest paths (betweenness, closeness).
 Shortest-path measures need a distance per edge: ``distance="inverse"`` uses
 ``1 / w``; ``distance="neglog"`` uses ``-ln(w)`` for share weights in (0, 1]
 (multiplicative propagation: the path length is minus the log of the product
-of shares).  On graphs with millions of edges compute them on a backbone
-(``centrality(..., paths="backbone")``).
+of shares).  Their cost grows as nodes x edges (31.7 s for a dense graph of 2,500
+nodes, about an hour at 9,800), so :func:`centrality` computes them on the disparity
+backbone by default when ``nodes * edges`` exceeds :data:`PATHS_AUTO_WORK` (5e8: a
+dense graph of about 700 nodes), and says so in the result's attrs.
+
+Dense steps (the random-walk fundamental matrix, dense linear solves) check their size
+against the memory available first and raise :class:`~valuechain.errors.ResourceError`
+naming it.
 """
 
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -38,6 +44,7 @@ import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 
+from .._memory import check_dense, dense_bytes
 from .._validation import check_choice, check_int, check_number
 from ..errors import ConvergenceError, ParameterError
 from ..graph import SupplyGraph, _edge_rows, supply_graph
@@ -61,6 +68,11 @@ _DIRECTIONS = ("supply", "demand")
 _DISTANCES = ("inverse", "neglog")
 #: Node count up to which dense linear algebra is used.
 DENSE_MAX = 5000
+#: ``nodes * edges`` above which ``centrality(paths="auto")`` computes betweenness and
+#: closeness on the backbone (Brandes' algorithm costs O(n m)).
+PATHS_AUTO_WORK = 5e8
+
+Progress = Callable[[str, int, int], None]
 
 
 def _graph(obj: Any, func: str) -> SupplyGraph:
@@ -96,6 +108,9 @@ def _row_stochastic(W: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray]:
 
 def _solve(M: sp.spmatrix, b: np.ndarray) -> np.ndarray:
     """Solve M y = b: dense LU for up to DENSE_MAX nodes, sparse LU above."""
+    if M.shape[0] <= DENSE_MAX:
+        check_dense(dense_bytes(M.shape[0], arrays=2), f"a dense linear solve of {M.shape[0]:,} unknowns: two "
+                    f"{M.shape[0]:,} x {M.shape[0]:,} arrays")
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -348,10 +363,14 @@ def _igraph_distances(g: SupplyGraph, dist: np.ndarray):
     return G
 
 
-def betweenness(graph: SupplyGraph | IOTable, *, distance: str = "inverse", normalized: bool = True) -> pd.Series:
+def betweenness(graph: SupplyGraph | IOTable, *, distance: str = "inverse", normalized: bool = True,
+                progress: Progress | None = None) -> pd.Series:
     """Shortest-path betweenness with edge length ``1/w`` or ``-ln w`` (igraph, Brandes).
 
     Normalised as networkx for directed graphs: divided by ``(n - 1)(n - 2)``.
+    Costs O(n m): on large dense graphs use a backbone (:func:`centrality` does so by
+    default).  ``progress(step, done, total)`` is called as the sources are processed
+    (in about 20 batches; the sum over batches is the exact betweenness).
 
     Examples
     --------
@@ -370,19 +389,28 @@ def betweenness(graph: SupplyGraph | IOTable, *, distance: str = "inverse", norm
         G = _igraph_distances(g, dist)
         with warnings.catch_warnings():  # share-1 edges have length ~0 (-ln 1): igraph warns about its tolerance
             warnings.simplefilter("ignore", RuntimeWarning)
-            vals = np.asarray(G.betweenness(directed=True, weights="d"), dtype=float)
+            if progress is None:
+                vals = np.asarray(G.betweenness(directed=True, weights="d"), dtype=float)
+            else:
+                vals = np.zeros(n)
+                step = max(64, -(-n // 20))
+                for start in range(0, n, step):
+                    src = list(range(start, min(start + step, n)))
+                    vals += np.asarray(G.betweenness(directed=True, weights="d", sources=src), dtype=float)
+                    progress("betweenness", src[-1] + 1, n)
         if normalized:
             vals = vals / ((n - 1) * (n - 2))
     return _series(g, vals, "betweenness", distance=distance, method="Brandes shortest paths (igraph)")
 
 
 def closeness(graph: SupplyGraph | IOTable, *, distance: str = "inverse", direction: str = "supply",
-              chunk: int = 256) -> pd.Series:
+              chunk: int = 256, progress: Progress | None = None) -> pd.Series:
     """Closeness ``(r - 1)/Σ d · (r - 1)/(n - 1)`` over the r nodes that reach u (Wasserman-Faust, as networkx).
 
     ``direction="supply"`` uses distances *to* u along the edges (networkx on
     the stored DiGraph); ``"demand"`` distances *from* u.  Nodes reached by no
-    one get 0.
+    one get 0.  Distances are computed *chunk* sources at a time (memory
+    ``chunk x n``); ``progress(step, done, total)`` is called after each chunk.
 
     Examples
     --------
@@ -408,6 +436,8 @@ def closeness(graph: SupplyGraph | IOTable, *, distance: str = "inverse", direct
         fin = np.isfinite(D)
         tot += np.where(fin, D, 0.0).sum(axis=0)
         cnt += fin.sum(axis=0)
+        if progress is not None:
+            progress("closeness", src[-1] + 1, n)
     out = np.zeros(n)
     ok = tot > 0
     out[ok] = (cnt[ok] / tot[ok]) * (cnt[ok] / (n - 1))
@@ -422,10 +452,13 @@ def _walk(g: SupplyGraph, direction: str, func: str):
     ncomp, lab = csgraph.connected_components(W, directed=True, connection="strong")
     sizes = np.bincount(lab)
     keep = np.flatnonzero(lab == np.argmax(sizes))
+    N = len(keep)
+    check_dense(dense_bytes(N, arrays=5), f"{func}: the random-walk fundamental matrix of the {N:,}-node strongly "
+                f"connected component (five dense {N:,} x {N:,} arrays)",
+                hint="Compute it on a smaller graph (SupplyGraph.subgraph or aggregate).")
     Wk = W[keep][:, keep].toarray()
     s = Wk.sum(axis=1)
     P = Wk / s[:, None] if len(keep) > 1 else np.ones((1, 1))
-    N = len(keep)
     M = np.eye(N) - P + 1.0
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -563,8 +596,9 @@ def influence(graph: SupplyGraph | IOTable) -> pd.Series:
 
 # ------------------------------------------------------------------ all together
 def centrality(graph: SupplyGraph | IOTable, *, damping: float = 0.85, personalization: Any = None,
-               distance: str = "inverse", direction: str = "supply", paths: str = "graph",
-               backbone_alpha: float = 0.05, katz_alpha: float | None = None) -> pd.DataFrame:
+               distance: str = "inverse", direction: str = "supply", paths: str = "auto",
+               backbone_alpha: float = 0.05, katz_alpha: float | None = None,
+               progress: Progress | None = None) -> pd.DataFrame:
     """All centralities of every node in one tidy DataFrame.
 
     Parameters
@@ -575,19 +609,25 @@ def centrality(graph: SupplyGraph | IOTable, *, damping: float = 0.85, personali
         Edge length for betweenness and closeness.
     direction : {"supply", "demand"}, default "supply"
         For PageRank, eigenvector, Katz, closeness and the random-walk measures.
-    paths : {"graph", "backbone"}, default "graph"
+    paths : {"auto", "graph", "backbone"}, default "auto"
         Graph for the shortest-path measures (betweenness, closeness): the graph
         itself or its disparity backbone at ``backbone_alpha`` (much faster on
-        dense IO graphs).
+        dense IO graphs).  ``"auto"`` uses the graph when ``nodes * edges`` is at
+        most :data:`PATHS_AUTO_WORK` (5e8, about 10 s) and the backbone above; the
+        choice is in ``attrs["paths"]`` and ``attrs["paths_rule"]``.
     katz_alpha : float, optional
         Katz attenuation (default 0.9 / spectral radius).
+    progress : callable, optional
+        ``progress(step, done, total)``, called as the measures are computed (the
+        CLI draws a progress bar with it).
 
     Returns
     -------
     DataFrame indexed by node with columns out_strength, in_strength, pagerank,
     hub, authority, eigenvector, katz, betweenness, closeness, random_walk,
     counting_betweenness and, for graphs built from a table with flow or share
-    weights, influence.
+    weights, influence.  ``attrs`` records the parameters, ``paths`` (the graph
+    actually used for the path measures) and ``paths_rule`` (why).
 
     Examples
     --------
@@ -598,28 +638,61 @@ def centrality(graph: SupplyGraph | IOTable, *, damping: float = 0.85, personali
     func = "centrality"
     g = _graph(graph, func)
     check_number(damping, "damping", func, low=0, high=1, closed="neither")
-    check_choice(paths, "paths", func, ("graph", "backbone"))
+    check_choice(paths, "paths", func, ("auto", "graph", "backbone"))
     check_choice(distance, "distance", func, _DISTANCES)
     check_choice(direction, "direction", func, _DIRECTIONS)
+    used, rule = _paths_choice(g, paths, backbone_alpha)
+    has_influence = (g.weight in ("flow", "input_share", "output_share")
+                     and {"output", "final_demand"} <= set(g.node_attrs.columns))
+    steps = ["strength", "pagerank", "hits", "eigenvector", "katz", "betweenness", "closeness", "random walks"]
+    steps += ["influence"] * has_influence
+
+    def report(step: str) -> None:
+        if progress is not None:
+            progress(step, steps.index(step), len(steps))
+
+    report("strength")
     df = strength(g)
+    report("pagerank")
     df["pagerank"] = pagerank(g, damping=damping, personalization=personalization, direction=direction)
+    report("hits")
     df = df.join(hits(g))
+    report("eigenvector")
     df["eigenvector"] = eigenvector(g, direction=direction)
+    report("katz")
     df["katz"] = katz(g, alpha=katz_alpha, direction=direction)
-    if paths == "backbone":
+    if used == "backbone":
         from .backbone import backbone
 
         pg = backbone(g, alpha=backbone_alpha)
     else:
         pg = g
-    df["betweenness"] = betweenness(pg, distance=distance)
-    df["closeness"] = closeness(pg, distance=distance, direction=direction)
+    df["betweenness"] = betweenness(pg, distance=distance, progress=progress)
+    df["closeness"] = closeness(pg, distance=distance, direction=direction, progress=progress)
+    report("random walks")
     walk = _walk(g, direction, func) if g.m else None  # one fundamental matrix for both random-walk measures
     df["random_walk"] = _random_walk_values(g, walk)
     df["counting_betweenness"] = _counting_values(g, walk)
-    if g.weight in ("flow", "input_share", "output_share") and {"output", "final_demand"} <= set(g.node_attrs.columns):
+    if has_influence:
+        report("influence")
         df["influence"] = influence(g)
+    if progress is not None:
+        progress("done", len(steps), len(steps))
     m = g.meta
     df.attrs = {"metric": "centrality", "name": m.name, "year": m.year, "unit": m.unit, "source": m.source,
-                "weight": g.weight, "direction": direction, "distance": distance, "paths": paths}
+                "weight": g.weight, "direction": direction, "distance": distance, "paths": used,
+                "paths_rule": rule}
     return df
+
+
+def _paths_choice(g: SupplyGraph, paths: str, alpha: float) -> tuple[str, str]:
+    """The graph for the path measures (``"graph"`` or ``"backbone"``) and the sentence saying why."""
+    work = float(g.n) * float(g.m)
+    if paths != "auto":
+        return paths, f"paths={paths!r} as asked"
+    if work <= PATHS_AUTO_WORK:
+        return "graph", (f"paths='auto': betweenness and closeness on the graph ({g.n:,} nodes x {g.m:,} edges "
+                         f"<= {PATHS_AUTO_WORK:.0e})")
+    return "backbone", (f"paths='auto': betweenness and closeness on the disparity backbone (alpha={alpha:g}) "
+                        f"because {g.n:,} nodes x {g.m:,} edges exceeds {PATHS_AUTO_WORK:.0e}; "
+                        "pass paths='graph' for the full graph (slow)")

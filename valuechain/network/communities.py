@@ -20,6 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.csgraph as csgraph
 
+from .._memory import check_dense, dense_bytes
 from .._validation import check_choice, check_int, check_number
 from ..errors import LabelError, ParameterError
 from ..graph import SupplyGraph, _edge_rows
@@ -174,6 +175,8 @@ def coassignment(graph: Any, *, runs: int = 50, seed: int = 0, method: str = "le
     seed = check_int(seed, "seed", func, low=0)
     check_choice(method, "method", func, _METHODS)
     check_choice(objective, "objective", func, _OBJECTIVES)
+    check_dense(dense_bytes(g.n, arrays=2), f"{func}: the dense {g.n:,} x {g.n:,} co-assignment matrix",
+                hint="Compute it on a smaller graph (SupplyGraph.subgraph or aggregate).")
     G = _igraph_from(g.adjacency, directed and method != "louvain") if g.n else None
     C = np.zeros((g.n, g.n))
     for r in range(runs):

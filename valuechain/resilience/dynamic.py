@@ -49,6 +49,7 @@ from .._validation import check_choice, check_int, check_number, check_table
 from ..errors import LabelError, ParameterError
 from ..table import IOTable
 from .scenario import Scenario, _node_values
+from .static import _check_cstar, _check_cstar_series
 
 __all__ = ["dynamic_inoperability", "simulate", "SimulationResult", "critical_inputs"]
 
@@ -112,12 +113,14 @@ def dynamic_inoperability(table: IOTable, shock: pd.Series | Scenario, *, days: 
         active = np.array([shock.active(t) for t in range(days)])
         record = shock.record()
     elif isinstance(shock, pd.Series):
+        _check_cstar_series(shock, "dynamic_inoperability")
         c_on = _node_values(table, shock, "dynamic_inoperability")
         active = np.ones(days, dtype=bool)
         record = {"kind": "c_star", "n_shocked": int(np.count_nonzero(c_on))}
     else:
         raise ParameterError("The 'shock' parameter of dynamic_inoperability must be a Series or a Scenario. "
                              f"Got {type(shock).__name__} instead.")
+    _check_cstar(table, c_on, "dynamic_inoperability")
     Bm = sp.csr_matrix(table.Z.to_numpy() * table._xinv[:, None]) if table._use_sparse else table.B.to_numpy()
     q = np.zeros(table.n) if q0 is None else _node_values(table, q0, "dynamic_inoperability")
     out = np.empty((days + 1, table.n))

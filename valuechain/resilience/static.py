@@ -27,7 +27,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from .._validation import check_choice, fmt_labels, check_table
-from ..errors import ConvergenceError, LabelError
+from ..errors import ConvergenceError, LabelError, ParameterError
 from ..table import IOTable
 from ._result import ShockResult, make_result
 from .scenario import Scenario, _node_values, as_scenario
@@ -62,12 +62,41 @@ def _supply_input(table: IOTable, shock: pd.Series | Scenario, func: str = "supp
 
 def _inoperability_input(table: IOTable, shock: pd.Series | Scenario,
                          func: str = "inoperability") -> tuple[np.ndarray, dict]:
-    """Demand perturbation ``c*`` per node and the scenario record."""
+    """Demand perturbation ``c*`` per node (checked: finite, in [0, 1]) and the scenario record."""
     sc = as_scenario(shock, func, "demand")
     if sc is None:
+        _check_cstar_series(shock, func)
         cstar = _node_values(table, shock, func)
-        return cstar, {"kind": "c_star", "channel": "demand", "n_shocked": int(np.count_nonzero(cstar))}
-    return sc.vector(table, "demand") * table._xinv, sc.record()
+        record = {"kind": "c_star", "channel": "demand", "n_shocked": int(np.count_nonzero(cstar))}
+    else:
+        cstar, record = sc.vector(table, "demand") * table._xinv, sc.record()
+    _check_cstar(table, cstar, func)
+    return cstar, record
+
+
+def _check_cstar_series(shock: pd.Series, func: str) -> None:
+    """A c* Series holds numbers, never NaN or inf (a missing node is a 0, a NaN is an error)."""
+    vals = pd.to_numeric(pd.Series(shock.to_numpy(), index=shock.index), errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(vals)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ParameterError(f"The 'shock' parameter of {func} must hold finite perturbations c* in [0, 1]. "
+                             f"Got {_shown(shock.iloc[k])} for node {shock.index[k]!r} instead "
+                             f"({int(bad.sum())} non-finite value(s)).")
+
+
+def _shown(v: Any) -> str:
+    return str(v) if isinstance(v, (int, float, np.number)) else repr(v)
+
+
+def _check_cstar(table: IOTable, cstar: np.ndarray, func: str) -> None:
+    """The IIM perturbation is a share of output lost: finite and in [0, 1] at every node (name the first culprit)."""
+    bad = ~np.isfinite(cstar) | (cstar < 0) | (cstar > 1)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise ParameterError(f"The 'shock' parameter of {func} must give a perturbation c* in [0, 1] (share of "
+                             f"output lost) at every node. Got {cstar[k]:g} for node {table.nodes[k]!r} instead "
+                             f"({int(bad.sum())} node(s) outside [0, 1]).")
 
 
 def _propagate(table: IOTable, model: str, U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -200,15 +229,21 @@ def inoperability(table: IOTable, shock: pd.Series | Scenario) -> ShockResult:
     table : IOTable
     shock : Series or Scenario
         A Series indexed by (region, sector) is the demand perturbation ``c*``
-        as a share of each node's **output** (positive = reduction).  A
-        :class:`Scenario` gives final-demand reductions (``demand=``);
-        ``c* = Δf / x``.
+        as a share of each node's **output** (positive = reduction; missing
+        nodes 0).  A :class:`Scenario` gives final-demand reductions
+        (``demand=``); ``c* = Δf / x``.  Every ``c*`` must be finite and in
+        [0, 1].
 
     Returns
     -------
     ShockResult
         ``nodes["inoperability"]`` is ``q``; ``nodes["output_loss"]`` is the
         economic loss ``Q = x̂ q``; ``nodes["perturbation"]`` is ``c*``.
+
+    Raises
+    ------
+    ParameterError
+        A ``c*`` is NaN, infinite, negative or above 1 (the message names the node).
 
     References
     ----------

@@ -5,15 +5,18 @@ Every function takes plain pandas objects (so it does not depend on the module t
 computed them), draws on a fresh :class:`matplotlib.figure.Figure` (no pyplot, no
 global state) and returns the image as ``bytes`` (PNG or SVG, chosen by ``fmt``).
 :func:`save_figure` writes such bytes atomically; :func:`data_uri` embeds them in HTML.
-SVG output is reproducible (no date, fixed element ids).
+SVG output is reproducible (no date, fixed element ids).  Labels are drawn as plain text
+(``text.parse_math`` off): a ``$...$`` in a region or sector name is shown as written,
+never parsed as mathtext (which drops the figure on a parse error).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -32,11 +35,25 @@ __all__ = [
     "data_uri",
 ]
 
+_F = TypeVar("_F", bound=Callable[..., Any])
 _FORMATS = ("png", "svg")
 _MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
 
 # --------------------------------------------------------------------------- plumbing
+def _plain_text(func: _F) -> _F:
+    """Run a figure function with mathtext off, so labels from data are drawn as text."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _figure(width: float, height: float, *, left: float = 0.7, right: float = 0.25, top: float = 0.45,
             bottom: float = 0.6):
     """A figure with fixed margins in inches (cheaper than constrained layout)."""
@@ -77,8 +94,9 @@ def _label(key: Any) -> str:
     return _render.label_of(key)
 
 
-def save_figure(data: bytes, path: str | os.PathLike) -> Path:
-    """Write figure bytes to *path* atomically (temporary file, then rename).
+def save_figure(data: bytes, path: str | os.PathLike, *, force: bool = False) -> Path:
+    """Write figure bytes to *path* atomically (temporary file, then rename; ``force=True``
+    replaces a read-only file, see :mod:`valuechain._files`).
 
     Examples
     --------
@@ -91,7 +109,7 @@ def save_figure(data: bytes, path: str | os.PathLike) -> Path:
     """
     from .._files import write_bytes_atomic
 
-    return write_bytes_atomic(path, data)
+    return write_bytes_atomic(path, data, force=force)
 
 
 def data_uri(data: bytes, fmt: str = "png") -> str:
@@ -107,6 +125,7 @@ def data_uri(data: bytes, fmt: str = "png") -> str:
 
 
 # --------------------------------------------------------------------------- robustness
+@_plain_text
 def robustness_figure(
     curves: pd.DataFrame,
     *,
@@ -172,6 +191,7 @@ def robustness_figure(
 
 
 # --------------------------------------------------------------------------- bump chart
+@_plain_text
 def bump_chart(
     data: pd.DataFrame,
     *,
@@ -256,6 +276,7 @@ def bump_chart(
 
 
 # --------------------------------------------------------------------------- scatter
+@_plain_text
 def position_scatter(
     data: pd.DataFrame,
     *,
@@ -377,6 +398,7 @@ def match_labels(before: pd.Series, after: pd.Series, weights: pd.Series | None 
     return out.rename(after.name)
 
 
+@_plain_text
 def community_flows(
     before: pd.Series,
     after: pd.Series,
@@ -498,6 +520,7 @@ def community_flows(
 
 
 # --------------------------------------------------------------------------- product space
+@_plain_text
 def product_space_map(
     proximity: pd.DataFrame,
     *,
