@@ -21,7 +21,7 @@ import pandas as pd
 
 from .errors import LabelError, TableError
 
-__all__ = ["Extension"]
+__all__ = ["Extension", "extension_of"]
 
 
 def _finite(df: pd.DataFrame, what: str) -> None:
@@ -151,3 +151,11 @@ class Extension:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "F": self.F, "F_Y": self.F_Y, "unit": self.unit}
+
+
+def extension_of(table: Any, name: str, func: str) -> Extension:
+    """``table.extensions[name]``, or a LabelError listing what the table carries."""
+    if not isinstance(name, str) or name not in table.extensions:
+        raise LabelError(f"{func}: the table has no extension {name!r}; extensions: {sorted(table.extensions)} "
+                         "(attach one with table.with_extension(vc.Extension(...))).")
+    return table.extensions[name]

@@ -26,6 +26,7 @@ import pandas as pd
 from .._categories import categories_with_role
 from .._validation import check_choice, check_table
 from ..errors import LabelError
+from ..extension import extension_of as _extension
 from ..table import IOTable
 
 __all__ = ["embodied"]
@@ -63,8 +64,6 @@ def embodied(table: IOTable, name: str, *, demand: str = "final", by: str = "des
     >>> bool(np.allclose(total, e.F.sum(axis=1) + e.F_Y.sum(axis=1)))
     True
     """
-    from ..position.extensions import _extension
-
     check_table(table, "embodied")
     check_choice(demand, "demand", "embodied", ("final", "exports"))
     check_choice(by, "by", "embodied", ("destination", "origin", "product"))

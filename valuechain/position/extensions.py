@@ -28,6 +28,7 @@ import pandas as pd
 
 from .._validation import check_table
 from ..errors import LabelError, ParameterError
+from ..extension import extension_of as _extension
 from ..table import IOTable
 
 __all__ = ["extension_multipliers", "household_coefficients", "stressor_coefficients", "skill_intensity"]
@@ -38,11 +39,6 @@ _COMPENSATION = ("compensation", "wage", "salar", "social contribution", "d1", "
 _HOUSEHOLDS = ("household", "hfce", "cons_h", "p3_s14", "f010", "famílias", "consumption expenditure")
 
 
-def _extension(table: IOTable, name: str, func: str):
-    if not isinstance(name, str) or name not in table.extensions:
-        raise LabelError(f"{func}: the table has no extension {name!r}; extensions: {sorted(table.extensions)} "
-                         "(attach one with table.with_extension(vc.Extension(...))).")
-    return table.extensions[name]
 
 
 def stressor_coefficients(table: IOTable, name: str) -> pd.DataFrame:
