@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -18,6 +18,7 @@ class Measure(str, Enum):
     tiva = "tiva"
     vax = "vax"
     length = "length"
+    embodied = "embodied"
 
 
 LevelOpt = Annotated[str, typer.Option("--level", "-l", help="kww/bm: country, sector, bilateral or bilateral_sector; participation: country or sector.")]
@@ -25,7 +26,7 @@ ApproachOpt = Annotated[str, typer.Option("--approach", help="bm: source or sink
 
 #: Column each table is ranked by (descending).
 _SORT = {"kww": "exports", "bm": "GVC_share", "participation": "forward", "tiva": "EXGR_FVASH",
-         "vax": "VAX_ratio", "length": "gvc_position"}
+         "vax": "VAX_ratio", "length": "gvc_position", "embodied": None}
 
 #: Columns printed (the full result goes to --out).
 _SHOW = {
@@ -36,6 +37,7 @@ _SHOW = {
     "tiva": ["EXGR", "EXGR_DVASH", "EXGR_FVASH", "DEXFVAPSH", "FFD_DVA", "BALVAFD"],
     "vax": ["exports", "VAX", "VAX_ratio"],
     "length": ["upstreamness", "downstreamness", "PLv_GVC", "PLy_GVC", "gvc_position"],
+    "embodied": None,
 }
 
 
@@ -49,6 +51,9 @@ def register(app: typer.Typer) -> None:
         year: YearOpt = None,
         level: LevelOpt = "country",
         approach: ApproachOpt = "source",
+        extension: Annotated[Optional[str], typer.Option("--extension", help="embodied: the satellite account (e.g. employment).")] = None,
+        demand: Annotated[str, typer.Option("--demand", help="embodied: final (sustained by final demand) or exports (embodied in gross exports).")] = "final",
+        by: Annotated[str, typer.Option("--by", help="embodied: destination, origin or product.")] = "destination",
         top: TopOpt = 20,
         out: OutOpt = None,
         force: ForceOpt = False,
@@ -60,7 +65,10 @@ def register(app: typer.Typer) -> None:
         participation; participation: Wang-Wei-Yu-Zhu production-based shares; tiva:
         TiVA-style indicators; vax: value-added exports; length: production length and position.
 
+        embodied (also for national tables): what final demand or exports embody of a satellite account.
+
         Example: valuechain gvc bm --dataset testmrio --level bilateral
+        Example: valuechain gvc embodied --dataset brazil --extension employment --demand exports
         """
         from .. import gvc as g
 
@@ -78,8 +86,16 @@ def register(app: typer.Typer) -> None:
                 df = g.tiva(t)
             elif m == "vax":
                 df = g.vax(t, bilateral=level == "bilateral")
+            elif m == "embodied":
+                if extension is None:
+                    from ..errors import ParameterError
+
+                    raise ParameterError("gvc embodied needs --extension NAME (e.g. employment).")
+                df = g.embodied(t, extension, demand=demand, by=by)
+                df.columns = [" ".join(map(str, c)) if isinstance(c, tuple) else c for c in df.columns]
             else:
                 df = g.production_length(t)
             title = f"{m} — {t.meta.name} {t.meta.year or ''} [{df.attrs.get('method', '')}]".strip()
-            print_frame(df[_SHOW[m]], title=title, top=top, sort=_SORT[m])
+            shown = df if _SHOW[m] is None else df[_SHOW[m]]
+            print_frame(shown, title=title, top=top, sort=_SORT[m] or df.columns[0])
             write_output(df, out, force=force, raw=raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated, Optional
 
 import typer
 
@@ -29,6 +30,8 @@ def register(app: typer.Typer) -> None:
         year: YearOpt = None,
         regions: RegionsOpt = None,
         sectors: SectorsOpt = None,
+        extension: Annotated[Optional[str], typer.Option("--extension", help="Multipliers of a satellite account instead (e.g. employment): direct, first round, industrial support, simple, Type I.")] = None,
+        households: Annotated[bool, typer.Option("--households", help="With --extension: endogenise households (Type II), coefficients derived from the table.")] = False,
         top: TopOpt = 20,
         out: OutOpt = None,
         force: ForceOpt = False,
@@ -36,21 +39,27 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """IO position of every node: multipliers, linkages, upstreamness, extraction losses.
 
+        With --extension NAME: the satellite account's multipliers (jobs per unit of final demand...).
+
         Example: valuechain position summary --dataset miller_blair
+        Example: valuechain position --dataset brazil --extension employment --households
         """
         from .. import position as pos
 
         with cli_errors():
             check_out(out, force=force)
             t = load_table(dataset, table, year, fmt, regions, sectors)
-            if metric is Metric.summary:
-                df = pos.multipliers(t)[["output", "value_added"]].add_suffix("_multiplier")
-                lk = pos.linkages(t)
-                df = df.join(lk[["backward", "forward_ghosh", "key_sector"]])
-                df["upstreamness"] = pos.upstreamness(t)
-                df["downstreamness"] = pos.downstreamness(t)
-                df["influence"] = pos.influence_vector(t)
-                sort = "upstreamness"
+            if extension is not None:
+                df = pos.extension_multipliers(t, extension, households=households)
+                st = df.columns.get_level_values("stressor")[0]
+                df.columns = [f"{a} {b}" for a, b in df.columns]
+                sort = f"{st} total" if households else f"{st} simple"
+            elif households:
+                from ..errors import ParameterError
+
+                raise ParameterError("--households needs --extension NAME (the satellite account to multiply).")
+            elif metric is Metric.summary:
+                df, sort = pos.profile(t), "upstreamness"
             elif metric is Metric.multipliers:
                 df, sort = pos.multipliers(t), "output"
             elif metric is Metric.linkages:
