@@ -215,3 +215,15 @@ def test_embodied_and_multiplier_identities(n_regions, n_sectors, seed, scale):
                                scale * m.xs("simple", axis=1, level="measure"), rtol=1e-9)
     d2 = vc.gvc.embodied(scaled, "e").xs("total", axis=1, level="part")
     np.testing.assert_allclose(d2.to_numpy(), scale * d.to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_extension_from_a_long_table_refuses_gaps():
+    t = vc.datasets.load("testmrio")
+    long = pd.DataFrame([(r, s, "persons", 1.0) for r, s in t.nodes], columns=["region", "sector", "stressor", "v"])
+    e = vc.Extension.from_frame("employment", long, stressor="stressor", value="v", unit="persons", nodes=t.nodes)
+    t2 = t.with_extension(e)
+    assert t2.extensions["employment"].F.sum(axis=1).iloc[0] == t.n
+    with pytest.raises(vc.LabelError, match="no 'v' for 1 node"):
+        vc.Extension.from_frame("employment", long.iloc[1:], stressor="stressor", value="v", nodes=t.nodes)
+    with pytest.raises(vc.TableError, match="not a finite number"):
+        vc.Extension.from_frame("employment", long.assign(v=np.r_[np.nan, long.v[1:]]), stressor="stressor", value="v")

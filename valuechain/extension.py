@@ -103,6 +103,54 @@ class Extension:
         set_(self, "F_Y", FY)
         set_(self, "unit", unit)
 
+    @classmethod
+    def from_frame(cls, name: str, data: pd.DataFrame, *, unit: str | Mapping[str, str] = "",
+                   region: str = "region", sector: str = "sector", stressor: str | None = None,
+                   value: str = "value", nodes: pd.MultiIndex | None = None) -> "Extension":
+        """An extension from a long table (one row per region, sector and stressor), as published.
+
+        E.g. OECD's employment by country and industry for an ICIO table, or a census count.
+        Without a *stressor* column the extension has one stressor, named *value*.  With
+        *nodes* (a table's ``t.nodes``) missing nodes are refused (a LabelError naming
+        them), never filled with 0.
+
+        Examples
+        --------
+        >>> t = vc.datasets.load("miller_blair")
+        >>> emp = pd.DataFrame({"region": ["MB", "MB"], "sector": ["s1", "s2"], "persons": [10.0, 30.0]})
+        >>> e = vc.Extension.from_frame("employment", emp, value="persons", unit="persons", nodes=t.nodes)
+        >>> e.F.loc["persons"].tolist()
+        [10.0, 30.0]
+        """
+        need = [c for c in (region, sector, value, stressor) if c is not None and c not in data.columns]
+        if need:
+            raise LabelError(f"Extension.from_frame: column(s) {need} not in the data (columns: {list(data.columns)}).")
+        keys = [region, sector] + ([stressor] if stressor else [])
+        dup = data.duplicated(keys)
+        if dup.any():
+            raise LabelError(f"Extension.from_frame: duplicated {keys} entries, e.g. "
+                             f"{tuple(data.loc[dup, keys].iloc[0])}.")
+        vals = pd.to_numeric(data[value], errors="coerce")
+        if vals.isna().any() or not np.isfinite(vals).all():
+            bad = data.loc[~np.isfinite(vals.fillna(np.inf)), keys].iloc[0]
+            raise TableError(f"Extension.from_frame: {value!r} is not a finite number for {tuple(bad)}.")
+        frame = data.assign(**{value: vals})
+        if stressor is None:
+            frame = frame.assign(_stressor=value)
+            stressor = "_stressor"
+        F = frame.pivot(index=stressor, columns=[region, sector], values=value)
+        F.columns = F.columns.set_names(["region", "sector"])
+        if nodes is not None:
+            missing = nodes.difference(F.columns)
+            if len(missing):
+                raise LabelError(f"Extension.from_frame: no {value!r} for {len(missing)} node(s) of the table, e.g. "
+                                 f"{list(missing)[:3]}; give every node a value (0 where there is none).")
+            F = F.loc[:, nodes]
+        if F.isna().to_numpy().any():
+            r, c = np.argwhere(F.isna().to_numpy())[0]
+            raise LabelError(f"Extension.from_frame: stressor {F.index[r]!r} has no value for {F.columns[c]!r}.")
+        return cls(name, F, unit)
+
     @property
     def stressors(self) -> pd.Index:
         return self.F.index
