@@ -264,13 +264,13 @@ def test_generic_malformed(tmp_path):
         vc.datasets.read(p, format="generic")
 
 
-# ------------------------------------------------------------------ EXIOBASE 3 (pymrio parses; we wrap)
+# ------------------------------------------------------------------ EXIOBASE 3 (our own text parser)
 
 def test_exiobase_malformed(tmp_path):
     z = tmp_path / "IOT_2011_ixi.zip"
     with zipfile.ZipFile(z, "w") as zf:
         zf.writestr("IOT_2011_ixi/Z.txt", "not\ta\ttable\n")
-    with pytest.raises(vc.ReadError, match=r"IOT_2011_ixi.zip: pymrio could not parse it"):
+    with pytest.raises(vc.ReadError, match=r"IOT_2011_ixi.zip: no file_parameters.json"):
         vc.datasets.read(z, format="exiobase3")
     bad = tmp_path / "IOT_2012_ixi.zip"
     bad.write_bytes(b"PK\x03\x04 truncated")

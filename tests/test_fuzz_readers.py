@@ -95,3 +95,95 @@ def test_missing_file_named(tmp_path):
     for fmt in available_formats():
         with pytest.raises(vc.ReadError, match="nope.csv"):
             vc.datasets.read(tmp_path / "nope.csv", format=fmt)
+
+
+# --------------------------------------------------------------------------- trade and parquet readers
+TRADE_NAMES = {"baci": "BACI_HS92_Y2021_V202301.csv", "comtrade": "comtrade.csv", "comtrade_json": "comtrade.json",
+               "parquet": "trade.parquet"}
+CELLS = st.sampled_from(["2021", "4", "710", "10121", "4.5", "3004.5", "2020.6", "nan", "inf", "-inf", "1e308",
+                         "1_000", "0x10", "NA", "", " 7 ", "-3", "True", "1,5", '"x"', "\x00", "é"])
+BACI_TEXTS = st.lists(st.lists(CELLS, min_size=0, max_size=8), max_size=6).map(
+    lambda rows: "t,i,j,k,v,q\n" + "\n".join(",".join(r) for r in rows))
+COMTRADE_TEXTS = st.lists(st.lists(CELLS, min_size=0, max_size=8), max_size=6).map(
+    lambda rows: "refYear,reporterISO,flowCode,partnerISO,cmdCode,primaryValue,netWgt\n"
+                 + "\n".join(",".join(r) for r in rows))
+JSON_TEXTS = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=True) | st.integers() | st.text(max_size=6),
+                          lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids,
+                                                                                      max_size=6),
+                          max_leaves=20).map(lambda o: __import__("json").dumps({"data": [o] if isinstance(o, dict)
+                                                                                  else o}))
+
+
+def _valid_trade_parquet(tmp_path) -> bytes:
+    import pandas as pd
+
+    p = tmp_path / "valid.parquet"
+    vc.TradeTable.from_frame(pd.DataFrame({"year": [2020, 2021], "exporter": ["A", "B"], "importer": ["B", "A"],
+                                           "product": ["x", "y"], "value": [1.0, 2.0]})).to_parquet(p)
+    return p.read_bytes()
+
+
+def check_trade_reader(fmt, path):
+    with time_limit(SECONDS_PER_CASE):
+        try:
+            tt = vc.trade.read(path, format="parquet" if fmt == "parquet" else fmt.split("_")[0],
+                               **({"country_codes": False} if fmt == "baci" else {}))
+            total = tt.aggregate([])["value"].tolist()
+        except vc.ValueChainError as exc:
+            assert path.name in str(exc), f"{fmt}: message does not name the file: {exc}"
+            return
+    import math
+
+    assert all(math.isfinite(v) for v in total), f"{fmt}: accepted a non-finite total {total}"
+
+
+@pytest.mark.parametrize("fmt", list(TRADE_NAMES))
+def test_random_trade_inputs(fmt, tmp_path_factory):
+    base = tmp_path_factory.mktemp(f"fuzz_trade_{fmt}")
+    valid = _valid_trade_parquet(base) if fmt == "parquet" else b""
+    structured = {"baci": BACI_TEXTS, "comtrade": COMTRADE_TEXTS, "comtrade_json": JSON_TEXTS,
+                  "parquet": st.tuples(st.integers(0, max(len(valid) - 1, 0)), st.binary(min_size=1, max_size=8),
+                                       st.booleans()).map(
+                      lambda t: (valid[:t[0]] if t[2] else valid[:t[0]] + t[1] + valid[t[0] + len(t[1]):]))}[fmt]
+
+    @settings(max_examples=FUZZ_CASES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.one_of(texts, structured))
+    @counted
+    def fuzz(data):
+        p = base / TRADE_NAMES[fmt]
+        p.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+        check_trade_reader(fmt, p)
+
+    fuzz.__name__ = f"fuzz_trade_{fmt}"
+    fuzz()
+
+
+@pytest.mark.parametrize("reader", ["generic", "iotable"])
+def test_mutated_parquet_for_io_readers(reader, tmp_path_factory):
+    """Byte flips and truncations of a valid parquet file: a ReadError naming the file, or a valid table."""
+    import pandas as pd
+
+    base = tmp_path_factory.mktemp(f"fuzz_pq_{reader}")
+    src = base / "valid.parquet"
+    if reader == "generic":
+        pd.DataFrame({"block": ["Z", "Y"], "row_region": ["A", "A"], "row_sector": ["s", "s"],
+                      "col_region": ["A", "A"], "col_sector": ["s", "hh"], "value": [1.0, 2.0]}).to_parquet(src)
+    else:
+        vc.datasets.load("miller_blair").to_parquet(src)
+    valid = src.read_bytes()
+
+    @settings(max_examples=FUZZ_CASES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.integers(0, len(valid) - 1), st.binary(min_size=1, max_size=8), st.booleans())
+    @counted
+    def fuzz(at, junk, truncate):
+        p = base / "fuzzed.parquet"
+        p.write_bytes(valid[:at] if truncate else valid[:at] + junk + valid[at + len(junk):])
+        fmt = "generic" if reader == "generic" else "parquet"
+        with time_limit(SECONDS_PER_CASE):
+            try:
+                vc.datasets.read(p, format=fmt)
+            except vc.ValueChainError as exc:
+                assert p.name in str(exc), f"{fmt}: message does not name the file: {exc}"
+
+    fuzz.__name__ = f"fuzz_parquet_{reader}"
+    fuzz()

@@ -243,8 +243,8 @@ def test_parquet_missing_columns_is_read_error(tmp_path):
 # --------------------------------------------------------------------------- malformed BACI
 @pytest.mark.parametrize("rows, header, pattern", [
     (ROWS_2021, "t,i,j,k,value,q", r"line 1 \(header\): expected the BACI columns t,i,j,k,v,q; found t,i,j,k,value,q"),
-    (ROWS_2021[:2] + ["2021,4,36,71120,abc,0.3"], "t,i,j,k,v,q", r"line 4: column 'v': found 'abc', expected a number"),
-    (ROWS_2021[:2] + ["2021,4,3x,71120,1.0,0.3"], "t,i,j,k,v,q", r"line 4: column 'j': found '3x', expected an integer"),
+    (ROWS_2021[:2] + ["2021,4,36,71120,abc,0.3"], "t,i,j,k,v,q", r"line 4, column 'v': found 'abc', expected a number"),
+    (ROWS_2021[:2] + ["2021,4,3x,71120,1.0,0.3"], "t,i,j,k,v,q", r"line 4, column 'j': found '3x', expected an integer"),
     (ROWS_2021[:3] + ["2021,4,36,71"], "t,i,j,k,v,q", r"line 5: expected 6 columns, found 4"),
     (ROWS_2021[:3] + ['2021,4,36,71120,"1.'], "t,i,j,k,v,q", r"line 5: a value has an unterminated quote"),
     (ROWS_2021[:2] + ["2021,4,36,71120,-2.0,0.3"], "t,i,j,k,v,q", r"line 4, column 'v': negative value \(-2.0\)"),
@@ -287,7 +287,7 @@ def test_baci_truncated_gzip_and_empty_and_missing(tmp_path):
 def test_bad_query_parameters(baci):
     with pytest.raises(ParameterError, match="'by' parameter of TradeTable.aggregate"):
         baci.aggregate(["partner"])
-    with pytest.raises(ParameterError, match="Invalid"):
+    with pytest.raises(ParameterError, match="'nonsense_column' is not a column"):
         baci.aggregate(["exporter"], where="nonsense_column > 1")
     with pytest.raises(ParameterError, match="'values' parameter"):
         baci.matrix(values="price")
@@ -389,7 +389,7 @@ def test_comtrade_json_and_errors(tmp_path):
 
 @pytest.mark.parametrize("lines, pattern", [
     ([COMTRADE_SNAKE[0].replace("primary_value", "price")] + COMTRADE_SNAKE[1:], r"line 1 \(header\): missing Comtrade column\(s\) for primary value"),
-    (COMTRADE_SNAKE[:2] + ['2020,FRA,France,Import,CHN,China,4401,x,abc,1'], r"line 3: column 'primary_value': found 'abc'"),
+    (COMTRADE_SNAKE[:2] + ['2020,FRA,France,Import,CHN,China,4401,x,abc,1'], r"line 3, column 'primary_value': found 'abc'"),
     (COMTRADE_SNAKE[:2] + ['2020,FRA,France,Import,CHN,China,4401,x,-3,1'], r"line 3: negative value"),
     (COMTRADE_SNAKE[:3] + [COMTRADE_SNAKE[1]], r"line 2 and 4: duplicated flow \(year=2020, exporter=DEU, importer=FRA"),
     (COMTRADE_SNAKE[:2] + ['2020,FRA,France,Import,CHN,China,,x,3,1'], r"line 3: column 'cmd_code': the product code is missing"),
@@ -501,7 +501,7 @@ def test_cli_trade_commands(tmp_path):
     r = runner.invoke(app, ["trade", "info", str(bad)])
     assert r.exit_code == 2
     err = r.stderr if hasattr(r, "stderr") else r.output
-    assert err.strip().count("\n") == 0 and "line 3: column 'v'" in err
+    assert err.strip().count("\n") == 0 and "line 3, column 'v'" in err
     r = runner.invoke(app, ["trade", "top", str(p), "--by", "partner"])
     assert r.exit_code == 2
 

@@ -43,6 +43,7 @@ _LAZY = {
     "TradeTable": ("valuechain.trade", "TradeTable"),
     "Comparison": ("valuechain.compare", "Comparison"),
     "config": ("valuechain._config", "config"),
+    "limits": ("valuechain._limits", "limits"),
 }
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "compare",
     "Comparison",
     "config",
+    "limits",
     "ValueChainError",
     "TableError",
     "LabelError",

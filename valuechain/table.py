@@ -88,7 +88,9 @@ class TableMeta:
     #: separated from value added (GDP is then NaN, with this as the reason)
     missing: tuple[str, ...] = ()
     #: names of the codes, by level: ``{"sector": {"c1": "Agriculture, ..."}, "region": {...}}``
-    #: (further levels such as ``"nace"`` map a code to the source's other classification)
+    #: (further levels such as ``"nace"`` map a code to the source's other classification;
+    #: ``"country"`` maps the regions that are parts of one country, e.g. ICIO's ``CN1``/``CN2``,
+    #: to that country's code, ``{"CN1": "CHN", "CN2": "CHN"}``: GVC decompositions treat them as one)
     names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod

@@ -37,7 +37,7 @@ class Values(str, Enum):
 
 PathArg = Annotated[str, typer.Argument(help="Trade file, folder or glob pattern (quote it).")]
 TradeFormatOpt = Annotated[TradeFormat, typer.Option("--format", "-f", help="Layout of the file.")]
-WhereOpt = Annotated[Optional[str], typer.Option("--where", "-w", help="SQL condition, e.g. \"importer <> 'CHN'\".")]
+WhereOpt = Annotated[Optional[str], typer.Option("--where", "-w", help="Row filter (column, operator, value; and/or/not, in (...)), e.g. \"importer <> 'CHN' and value > 10\"; not SQL.")]
 
 
 def _read(path: str, fmt: TradeFormat):

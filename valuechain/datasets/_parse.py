@@ -33,6 +33,8 @@ from typing import IO, Iterable, Sequence
 
 import numpy as np
 
+from .._limits import current as current_limits
+from .._safeio import check_regular, open_binary, open_member, snippet
 from .._validation import fmt_labels
 from ..errors import ReadError
 
@@ -60,8 +62,10 @@ class Matrix:
     row_labels: list[str]
     col_labels: list[str]
     values: np.ndarray
-    corner: list[str]
+    corner: list
     first_line: int = 2
+    #: the row labels as tuples of the label columns (when there are several)
+    row_tuples: list[tuple] | None = None
 
     def line(self, i: int) -> int:
         """1-based file line of data row *i*."""
@@ -121,19 +125,24 @@ def sniff_year(name: str) -> int | None:
 
 
 def open_source(path: Path, member: str | None = None, *, suffixes: Iterable[str] = (".csv",),
-                year: int | None = None) -> tuple[IO[bytes], str]:
-    """Open *path* (or one member of a zip archive) as a binary stream.
+                year: int | None = None, cells_per_line: int = 0) -> tuple[IO[bytes], str]:
+    """Open *path* (or one member of a zip archive) as a binary stream, within the reader caps.
 
     Returns ``(stream, display_name)``.  For a zip without *member*, the only file
-    with one of *suffixes* is used (or the one whose name holds *year*).
+    with one of *suffixes* is used (or the one whose name holds *year*).  Only
+    regular files are opened; archive members are checked against the
+    compression caps and every stream against the line-length cap
+    (:mod:`valuechain._limits`).
     """
     path = Path(path)
     if not path.exists():
         raise ReadError(f"{path}: no such file.")
-    if path.is_dir():
-        raise ReadError(f"{path}: is a folder; pass the data file itself.")
+    check_regular(path)
     if zipfile.is_zipfile(path):
-        zf = zipfile.ZipFile(path)
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ReadError(f"{path}: not a readable zip archive ({exc}).") from None
         names = [n for n in zf.namelist() if not n.endswith("/")]
         if member is None:
             cands = [n for n in names if n.lower().endswith(tuple(suffixes))]
@@ -147,23 +156,24 @@ def open_source(path: Path, member: str | None = None, *, suffixes: Iterable[str
             member = cands[0]
         elif member not in names:
             raise ReadError(f"{path}: archive has no member {member!r}; it holds {fmt_labels(names)}.")
-        return zf.open(member), f"{path.name}!{member}"
-    return open(path, "rb"), path.name
+        return open_member(zf, member, path.name, cells_per_line=cells_per_line), f"{path.name}!{member}"
+    return open_binary(path, path.name, gunzip=False, cells_per_line=cells_per_line), path.name
 
 
-def _parse_header(first: bytes, sep: str, disp: str = "") -> list[str]:
+def _parse_header(first: bytes, sep: str, disp: str = "", line: int = 1) -> list[str]:
     text = first.decode("utf-8-sig", errors="replace").rstrip("\r\n")
     try:
         return [c.strip() for c in next(csv.reader([text], delimiter=sep))]
     except (csv.Error, StopIteration) as exc:
-        raise ReadError(f"{disp}: line 1 is not a {sep!r}-separated header line ({exc}).") from None
+        raise ReadError(f"{disp}: line {line} is not a {sep!r}-separated header line ({exc}).") from None
 
 
 
 
 def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header: bool = True,
                       member: str | None = None, year: int | None = None,
-                      suffixes: Iterable[str] = (".csv",), name: str | None = None) -> Matrix:
+                      suffixes: Iterable[str] = (".csv",), name: str | None = None, header_rows: int = 1,
+                      names_row: bool = False) -> Matrix:
     """Read a dense labelled matrix CSV into a :class:`Matrix`.
 
     The file is parsed in one pass of pandas' C parser and the numbers copied
@@ -183,35 +193,54 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
         labelled ``"0", "1", ...``.
     member, year, suffixes
         Choice of the file inside a zip archive (see :func:`open_source`).
+    header_rows : int, default 1
+        Lines of column labels (pandas' multi-row header layout, e.g. region then
+        sector); with more than one, ``col_labels`` holds tuples.
+    names_row : bool, default False
+        Skip one line after the header when it holds only the row-label names
+        (pandas writes one for a MultiIndex; every number cell empty).
 
     Raises
     ------
     ReadError
-        Empty file, ragged/truncated line, text or NaN in a number column.
+        Empty file, ragged/truncated line, text, NaN or an out-of-range number
+        in a number column, a line above the length cap.
     """
     import pandas as pd
 
     stream, disp = open_source(path, member, suffixes=suffixes, year=year)
     disp = name or disp
+    nhead = header_rows if header else 0
     with stream:
         first = stream.readline()
+        lines = [first] + [stream.readline() for _ in range(max(nhead, 1) - 1 + (1 if names_row and header else 0))]
     if not first.strip():
         raise ReadError(f"{disp}: the file is empty; expected {'a header line of column labels' if header else 'numbers'}.")
-    head = _parse_header(first, sep, disp)
+    levels = [_parse_header(ln, sep, disp, k + 1) for k, ln in enumerate(lines[:max(nhead, 1)])]
+    head = levels[0] if len(levels) == 1 else [" | ".join(t) for t in zip(*levels)]
     ncol = len(head)
     if ncol <= label_cols:
         raise ReadError(
             f"{disp}: line 1 has {ncol} field(s) (separator {sep!r}); expected {label_cols} label column(s) "
             "followed by numeric columns. Is this the right file and format?"
         )
-    skip = 1 if header else 0
+    if any(len(lv) != ncol for lv in levels):
+        k = next(k for k, lv in enumerate(levels) if len(lv) != ncol)
+        raise ReadError(f"{disp}: line {k + 1} (header) has {len(levels[k])} field(s) where line 1 has {ncol}.")
+    skip = nhead
+    if names_row and header and len(lines) > nhead:
+        cells = _parse_header(lines[nhead], sep, disp, nhead + 1) if lines[nhead].strip() else []
+        if cells and len(cells) <= ncol and all(c == "" for c in cells[label_cols:]):
+            skip += 1
     first_line = skip + 1
     row_labels: list[str] = []
+    row_tuples: list[tuple] | None = None
 
     def explain(exc: Exception) -> ReadError | None:
-        return _explain(path, member, year, suffixes, disp, sep, label_cols, head, header, exc)
+        return _explain(path, member, year, suffixes, disp, sep, label_cols, head, header, exc, skip)
 
-    stream, _ = open_source(path, member, suffixes=suffixes, year=year)
+    # the stream stops the parse once the dense matrix would pass max_dense_bytes
+    stream, _ = open_source(path, member, suffixes=suffixes, year=year, cells_per_line=ncol - label_cols)
     try:
         with stream:
             # one pass of pandas' C parser with inferred types (a dtype map or an index column costs
@@ -221,10 +250,18 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
                              skip_blank_lines=True, encoding="utf-8-sig", low_memory=False, on_bad_lines="error")
         i = len(df)
         labels = pd.concat([df.pop(k) for k in range(label_cols)], axis=1) if label_cols else None
+        if not all(dt.kind in "fiu" for dt in df.dtypes):
+            # text left in a number column: pandas (through float()) would read '1_000', 'True' or
+            # ' 0x1p3' as numbers; the strict scan names the first such cell
+            err = _scan(path, member, year, suffixes, disp, sep, label_cols, head, header, skip)
+            if err is not None:
+                raise err
         values = df.to_numpy(dtype=float)  # popping the labels first avoids a 3,000-block slice
         if label_cols:
-            if not all(pd.api.types.is_string_dtype(dt) or dt == object for dt in labels.dtypes):
-                # numeric-looking codes: read the label columns again as text (keeps leading zeros)
+            if (not all(pd.api.types.is_string_dtype(dt) or dt == object for dt in labels.dtypes)
+                    or labels.isna().to_numpy().any()):
+                # numeric-looking codes, or NA-like labels ('NA' is Namibia): read the label columns
+                # again as exact text (keeps leading zeros)
                 stream, _ = open_source(path, member, suffixes=suffixes, year=year)
                 with stream:
                     labels = pd.read_csv(stream, sep=sep, header=None, skiprows=skip, engine="c",
@@ -233,8 +270,11 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
             if label_cols == 1:
                 row_labels = [str(v).strip() for v in labels.iloc[:, 0].tolist()]
             else:
-                row_labels = [" | ".join(str(x).strip() for x in t) for t in labels.itertuples(index=False)]
+                row_tuples = [tuple(str(x).strip() for x in t) for t in labels.itertuples(index=False)]
+                row_labels = [" | ".join(t) for t in row_tuples]
         del df
+    except ReadError:
+        raise
     except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         err = explain(exc)
         raise (err or ReadError(f"{disp}: could not be parsed ({exc}).")) from None
@@ -242,12 +282,37 @@ def read_labelled_csv(path: Path, *, sep: str = ",", label_cols: int = 1, header
         raise ReadError(f"{disp}: no data rows{' after the header line' if header else ''}.")
     if not label_cols:
         row_labels = [str(r) for r in range(i)]
-    return _finish(disp, values, row_labels, head, header, label_cols, first_line, path, member, year, suffixes,
-                   sep)
+    m = _finish(disp, values, row_labels, head, header, label_cols, first_line, path, member, year, suffixes, sep)
+    m.row_tuples = row_tuples
+    if header and len(levels) > 1:
+        m.col_labels = list(zip(*(lv[label_cols:] for lv in levels)))
+        m.corner = [lv[:label_cols] for lv in levels]
+    return m
 
 
 def _finish(disp, values, row_labels, head, header, label_cols, first_line, path, member, year, suffixes,
             sep) -> Matrix:
+    cap = current_limits().max_abs_value
+    # fast path: two reductions (no temporary array); NaN (an empty cell or a written nan) propagates
+    hi, lo = (float(values.max()), float(values.min())) if values.size else (0.0, 0.0)
+    if not (-cap <= lo and hi <= cap):
+        values = _zero_empty_cells(disp, values, row_labels, head, header, label_cols, first_line, path,
+                                   member, year, suffixes, sep)
+        big = np.abs(values) > cap
+        if big.any():
+            r_, c_ = (int(k[0]) for k in np.nonzero(big))
+            raise read_error(disp, f"value {values[r_, c_]:g} is out of range (magnitude above {cap:g}); "
+                                   "a published flow is never this large.", line=first_line + r_,
+                             row=row_labels[r_] if row_labels else None, col_index=c_ + label_cols,
+                             column=head[c_ + label_cols] if header else None)
+    corner = head[:label_cols] if header else []
+    col_labels = head[label_cols:] if header else [str(k) for k in range(len(head) - label_cols)]
+    return Matrix(disp, row_labels, col_labels, values, corner, first_line)
+
+
+def _zero_empty_cells(disp, values, row_labels, head, header, label_cols, first_line, path, member, year,
+                      suffixes, sep) -> np.ndarray:
+    """Empty cells become 0 (documented rule); a written ``nan``/``inf`` is an error naming its place."""
     finite = np.isfinite(values)
     if not finite.all():
         bad_r, bad_c = np.nonzero(~finite)
@@ -269,7 +334,7 @@ def _finish(disp, values, row_labels, head, header, label_cols, first_line, path
                                                "The file may be cut off.", line=lineno, row=lab or None)
                     for j in sorted(want[lineno]):
                         if fields[j].strip() != "":
-                            raise read_error(disp, f"non-finite value {fields[j].strip()!r} in a number column.",
+                            raise read_error(disp, f"non-finite value {snippet(fields[j].strip())} in a number column.",
                                              line=lineno, row=lab or None, col_index=j,
                                              column=head[j] if header else None)
                     if lineno >= max(want):
@@ -279,14 +344,11 @@ def _finish(disp, values, row_labels, head, header, label_cols, first_line, path
         if not values.flags.writeable:  # pandas may hand out a read-only view of a single block
             values = values.copy()
         values[~finite] = 0.0  # empty cells are zeros (documented rule)
-    del finite
-    corner = head[:label_cols] if header else []
-    col_labels = head[label_cols:] if header else [str(k) for k in range(len(head) - label_cols)]
-    return Matrix(disp, row_labels, col_labels, values, corner, first_line)
+    return values
 
 
 def _explain(path: Path, member: str | None, year: int | None, suffixes: Iterable[str], disp: str, sep: str,
-             label_cols: int, head: list[str], header: bool, exc: Exception) -> ReadError | None:
+             label_cols: int, head: list[str], header: bool, exc: Exception, skip: int = 1) -> ReadError | None:
     """Turn a parser error into a ReadError that names line, row and column.
 
     Only runs on failure: re-scans the file with the csv module to find the place.
@@ -295,7 +357,7 @@ def _explain(path: Path, member: str | None, year: int | None, suffixes: Iterabl
     if isinstance(exc, UserWarning):
         return ReadError(f"{disp}: no data rows{' after the header line' if header else ''}.")
     try:
-        found = _scan(path, member, year, suffixes, disp, sep, label_cols, head, header)
+        found = _scan(path, member, year, suffixes, disp, sep, label_cols, head, header, skip)
     except csv.Error as err:
         return ReadError(f"{disp}: could not be parsed as a {sep!r}-separated table ({err}).")
     if found is not None:
@@ -306,7 +368,7 @@ def _explain(path: Path, member: str | None, year: int | None, suffixes: Iterabl
                      f"({msg.splitlines()[0] if msg else type(exc).__name__}).")
 
 
-def _scan(path, member, year, suffixes, disp, sep, label_cols, head, header) -> ReadError | None:
+def _scan(path, member, year, suffixes, disp, sep, label_cols, head, header, skip=1) -> ReadError | None:
     """First ragged line or non-numeric cell, as a ReadError (None if the file looks fine)."""
     ncol = len(head)
     stream, _ = open_source(path, member, suffixes=suffixes, year=year)
@@ -314,7 +376,7 @@ def _scan(path, member, year, suffixes, disp, sep, label_cols, head, header) -> 
         text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
         reader = csv.reader(text, delimiter=sep)
         for lineno, fields in enumerate(reader, start=1):
-            if lineno == 1 and header:
+            if header and lineno <= skip:
                 continue
             if not fields:
                 continue
@@ -328,15 +390,18 @@ def _scan(path, member, year, suffixes, disp, sep, label_cols, head, header) -> 
                     line=lineno, row=label or None)
             for j in range(label_cols, ncol):
                 cell = fields[j].strip()
-                if cell == "":
+                if cell == "" or NUMBER.fullmatch(cell):
                     continue
-                try:
-                    float(cell)
-                except ValueError:
-                    return read_error(
-                        disp, f"text value {cell!r} where a number is expected.",
-                        line=lineno, row=label or None, col_index=j, column=head[j] if header else None)
+                what = ("non-finite value" if NON_FINITE.fullmatch(cell) else "text value")
+                return read_error(
+                    disp, f"{what} {snippet(cell)} where a number is expected.",
+                    line=lineno, row=label or None, col_index=j, column=head[j] if header else None)
     return None
+
+
+#: a decimal number as published tables write it (no '1_000', hex, 'True' or words)
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.I)
 
 
 def _safe_rows(reader, disp: str):

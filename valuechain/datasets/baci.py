@@ -33,7 +33,6 @@ Rules
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 from pathlib import Path
@@ -41,10 +40,14 @@ from typing import Any
 
 import pandas as pd
 
+from .._columns import sql_code, sql_number, sql_number_ok
+from .._limits import current as current_limits
+from .._safeio import check_gzip, describe_fields, first_line, is_gzip, open_binary, snippet
 from .._validation import check_choice
 from ..errors import ParameterError, ReadError
 
-#: files up to this size (gzip counted 4x) are copied once into DuckDB memory by default (~45 MB per million rows)
+#: files up to this size (gzip: the size its trailer declares) are copied once into DuckDB memory by default
+#: (~45 MB per million rows)
 MATERIALIZE_MAX_BYTES = 1_500_000_000
 
 #: HS6 label of the integer code k: zero-padded to 6 digits; never truncated, so labels are one-to-one with codes
@@ -56,27 +59,24 @@ BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
 _NAME_RE = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_(V\d+\w*?)(?:[_.]|$)", re.I)
 
 
-def first_line(path: Path) -> str:
-    """The first line of a (possibly gzip-compressed) text file, decoded leniently."""
-    try:
-        with open(path, "rb") as fh:
-            magic = fh.read(2)
-        opener = gzip.open if magic == b"\x1f\x8b" else open
-        with opener(path, "rb") as fh:  # type: ignore[operator]
-            raw = fh.readline(65536)
-    except (OSError, EOFError) as exc:
-        raise ReadError(f"{path}: cannot read the file ({exc}).") from None
-    return raw.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+def _text_size(path: Path) -> int:
+    """Uncompressed size of a data file: a gzip file's trailer (checked against the caps), else its size."""
+    if is_gzip(path):
+        return max(check_gzip(path), path.stat().st_size)
+    return path.stat().st_size
 
 
 def _read_small_csv(path: Path, **kw: Any) -> pd.DataFrame:
     for enc in ("utf-8-sig", "latin-1"):
         try:
-            return pd.read_csv(path, encoding=enc, keep_default_na=False, dtype=str, **kw)
+            with open_binary(path) as fh:  # regular file, line length capped
+                return pd.read_csv(fh, encoding=enc, keep_default_na=False, dtype=str, **kw)
         except UnicodeDecodeError:
             continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
-            raise ReadError(f"{path}: cannot parse ({str(exc).splitlines()[0]}).") from None
+        except ReadError:
+            raise
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, ValueError) as exc:
+            raise ReadError(f"{path}: cannot parse ({str(exc).splitlines()[0][:200] if str(exc) else ''}).") from None
     raise ReadError(f"{path}: unknown text encoding.")  # pragma: no cover
 
 
@@ -144,10 +144,16 @@ def _check_header(path: Path) -> None:
     line = first_line(path)
     if not line.strip():
         raise ReadError(f"{path}: the file is empty (expected the BACI header t,i,j,k,v,q).")
-    found = [c.strip().strip('"').strip().lower() for c in next(csv.reader(io.StringIO(line)))]
+    if "\r" in line:
+        raise ReadError(f"{path}: line 1 ends with a bare carriage return (old Mac line endings) or the file is "
+                        "binary; expected a text CSV with LF or CRLF line endings, starting with t,i,j,k,v,q.")
+    try:
+        found = [c.strip().strip('"').strip().lower() for c in next(csv.reader(io.StringIO(line)))]
+    except (csv.Error, StopIteration):
+        found = [line]
     if found != list(BACI_COLUMNS):
         raise ReadError(f"{path}: line 1 (header): expected the BACI columns {','.join(BACI_COLUMNS)}; "
-                        f"found {','.join(found)}.")
+                        f"found {describe_fields(found)}.")
 
 
 def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None, validate: bool = True,
@@ -211,7 +217,10 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
     >>> tt.meta.unit, tt.quantity_unit, tt.meta.system
     ('thousand USD', 'tonnes', 'HS92')
     """
-    from ..trade import TradeTable, _connect, csv_read_error, resolve_files, sql_path_list
+    from ..trade._sql import connect as _connect
+    from ..trade._sql import csv_read_error, resolve_files, sql_path_list
+    from ..trade._sql import lit as _lit
+    from ..trade._table import TradeTable
 
     import duckdb
 
@@ -254,14 +263,40 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
             raise ReadError(f"{ppath}: no such file (product_codes).")
         products = read_product_codes(ppath) if ppath is not None else None
 
-    # ---- DuckDB source
+    # ---- DuckDB source: every column read as text, then checked by the shared column rules
+    # (codes exact integers, v and q finite decimals within the cap; q 'NA' or blank is missing):
+    # DuckDB's own casts would round '4.5' to 5 and read '1_000' as 1000
     con = _connect()
+    max_line = current_limits().max_line_bytes
     csv_opts = ("header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-                "columns = {'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'INTEGER', "
-                "'v': 'DOUBLE', 'q': 'VARCHAR'}")
-    raw = f"read_csv({sql_path_list(files)}, {csv_opts})"
-    qexpr = "try_cast(trim(q) AS DOUBLE)"  # 'NA', blank and padded numbers
-    bad_q = f"(q IS NOT NULL AND trim(q) NOT IN ('', 'NA', 'na', 'NaN') AND {qexpr} IS NULL)"
+                f"max_line_size = {max_line}, columns = {{{', '.join(f'{c!r}: {chr(39)}VARCHAR{chr(39)}' for c in BACI_COLUMNS)}}}")
+    csv_src = f"read_csv({sql_path_list(files)}, {csv_opts})"
+    csv_src_fn = f"read_csv({sql_path_list(files)}, {csv_opts}, filename = true)"
+
+    def typed(src: str, detail: bool = False) -> str:
+        """Typed columns t, i, j, k (INTEGER), v, q (DOUBLE) and a flag 'bad' (a value broke its rule)."""
+        q_missing = "(q IS NULL OR trim(q) IN ('', 'NA', 'na'))"
+        parsed = (f"SELECT {sql_code('t')} AS tc, {sql_code('i')} AS ic, {sql_code('j')} AS jc, "
+                  f"{sql_code('k')} AS kc, {sql_number('v')} AS vn, "
+                  f"CASE WHEN {q_missing} THEN NULL ELSE {sql_number('q')} END AS qn, {q_missing} AS q_missing, "
+                  f"t, i, j, k, v, q{', filename' if detail else ''} FROM {src}")
+        bads = {c: f"({c} IS NOT NULL AND {c}c IS NULL)" for c in "tijk"}
+        bads["v"] = f"(v IS NOT NULL AND NOT {sql_number_ok('vn')})"
+        bads["q"] = f"(NOT q_missing AND NOT {sql_number_ok('qn')})"
+        extra = (", " + ", ".join(f"{b} AS bad_{c}" for c, b in bads.items()) + ", t AS t_, i AS i_, j AS j_, "
+                 "k AS k_, v AS v_, q AS q_, filename") if detail else ""
+        out = (f"SELECT tc AS t, ic AS i, jc AS j, kc AS k, CASE WHEN {sql_number_ok('vn')} THEN vn END AS v, "
+               f"CASE WHEN {sql_number_ok('qn')} THEN qn END AS q, ({' OR '.join(bads.values())}) AS bad{extra} "
+               f"FROM ({parsed})")
+        if validate or detail:
+            return out
+        # no validation scan: a value breaking its rule stops the first query that reads it (never a NULL)
+        msg = _lit(f"{files[0] if len(files) == 1 else 'BACI files'}: a value breaks its column rule (codes exact "
+                   "integers, v and q finite numbers); read with validate=True to have its line and column named")
+        guard = ", ".join(f"CASE WHEN bad THEN error({msg}) ELSE {c} END AS {c}" for c in BACI_COLUMNS)
+        return f"SELECT {guard}, bad FROM ({out})"  # every column guarded: projections cannot skip the check
+
+    raw = f"({typed(csv_src)})"
 
     if countries is not None:
         ctab = "_baci_countries"
@@ -282,49 +317,61 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
             raise csv_read_error(exc, files) from None
 
     if materialize is None:
-        size = sum(f.stat().st_size * (4 if f.name.endswith(".gz") else 1) for f in files)
+        size = sum(_text_size(f) for f in files)
         materialize = size <= MATERIALIZE_MAX_BYTES
-    csv_raw = raw
-    csv_qexpr, csv_bad_q = qexpr, bad_q
     if materialize:  # one parse; later queries (validation included) read DuckDB's columnar copy
-        run(f"CREATE TABLE _baci_rows AS SELECT t, i, j, k, v, {qexpr} AS q, {bad_q} AS q_bad FROM {raw}")
-        raw, qexpr, bad_q = "_baci_rows", "q", "q_bad"
+        run(f"CREATE TABLE _baci_rows AS {typed(csv_src)}")
+        raw = "_baci_rows"
     sql = (f"SELECT s.t AS year, {exp} AS exporter, {imp} AS importer, {PRODUCT_LABEL.format(x='s.k')} AS product, "
-           f"s.v AS value, {'s.q' if materialize else 'try_cast(trim(s.q) AS DOUBLE)'} AS quantity FROM {raw} s{joins}")
+           f"s.v AS value, s.q AS quantity FROM {raw} s{joins}")
 
     years = None
     n_rows = None
     unmapped: list[str] = []
+    ilist: list = []
+    jlist: list = []
     if validate:
         key = "((t::BIGINT * 1000 + i) * 1000 + j) * 1000000 + k"  # unique while i, j < 1000, k < 10**6
         stats = run(
-            "SELECT count(*), "
+            "SELECT count(*), count(*) FILTER (WHERE bad), "
             "count(*) FILTER (WHERE t IS NULL OR i IS NULL OR j IS NULL OR k IS NULL OR v IS NULL), "
-            f"count(*) FILTER (WHERE v < 0 OR {qexpr} < 0), count(*) FILTER (WHERE {bad_q}), "
+            "count(*) FILTER (WHERE v < 0 OR q < 0), "
             "count(*) FILTER (WHERE k < 0 OR k > 999999), "
             "count(*) FILTER (WHERE i < 0 OR i > 999 OR j < 0 OR j > 999 OR t < 0 OR t > 9999), "
             f"{'count(DISTINCT ' + key + ')' if duplicates == 'raise' else 'NULL'}, "
             f"list(DISTINCT t), list(DISTINCT i), list(DISTINCT j) FROM {raw}").fetchall()[0]
-        n_rows, n_null, n_neg, n_badq, n_badk, n_badc, n_distinct, ylist, ilist, jlist = stats
-        with_fn = f"read_csv({sql_path_list(files)}, {csv_opts}, filename = true)"  # error path: lines in the CSV
+        n_rows, n_bad, n_null, n_neg, n_badk, n_badc, n_distinct, ylist, ilist, jlist = stats
+        ylist, ilist, jlist = ylist or [], ilist or [], jlist or []
+        if not n_rows:
+            raise ReadError(f"{files[0] if len(files) == 1 else 'BACI files'}: no data rows after the header line "
+                            "t,i,j,k,v,q.")
+        numbered = f"SELECT *, row_number() OVER (PARTITION BY filename) AS rn FROM ({typed(csv_src_fn, True)})"
 
         def locate(cond: str) -> tuple[str, int, tuple]:
             con.execute("SET threads = 1")
             try:
-                r = run(f"SELECT filename, rn, t, i, j, k, v, q FROM (SELECT *, row_number() OVER "
-                        f"(PARTITION BY filename) AS rn FROM {with_fn}) WHERE {cond} LIMIT 1").fetchall()[0]
+                r = run(f"SELECT filename, rn, t, i, j, k, v, q, bad_t, bad_i, bad_j, bad_k, bad_v, bad_q, "
+                        f"t_, i_, j_, k_, v_, q_ FROM ({numbered}) WHERE {cond} LIMIT 1").fetchall()[0]
             finally:
                 con.execute("RESET threads")
             return r[0], int(r[1]) + 1, r[2:]
 
+        if n_bad:
+            fn, line, row = locate("bad")
+            k = next(n for n in range(6) if row[6 + n])
+            col, text = BACI_COLUMNS[k], row[12 + k]
+            cap = current_limits().max_abs_value
+            want = {"t": "an integer (a year)", "i": "an integer (a numeric country code)",
+                    "j": "an integer (a numeric country code)", "k": "an integer (an HS6 code)",
+                    "v": f"a number (finite, magnitude at most {cap:g})",
+                    "q": f"a number (finite, magnitude at most {cap:g}) or NA"}[col]
+            raise ReadError(f"{fn}: line {line}, column {col!r}: found {snippet(text.strip())}, expected {want} "
+                            f"({n_bad} row(s) with such values).")
         if n_null:
             fn, line, row = locate("t IS NULL OR i IS NULL OR j IS NULL OR k IS NULL OR v IS NULL")
             col = next(c for c, v in zip("tijkv", row) if v is None)
             raise ReadError(f"{fn}: line {line}, column {col!r}: the value is missing "
                             f"({n_null} row(s) with a missing t, i, j, k or v).")
-        if n_badq:
-            fn, line, row = locate(csv_bad_q)
-            raise ReadError(f"{fn}: line {line}, column 'q': found {row[5].strip()!r}, expected a number or NA.")
         if n_badk:
             fn, line, row = locate("k < 0 OR k > 999999")
             raise ReadError(f"{fn}: line {line}, column 'k': found {row[3]}, expected an HS6 code (0-999999).")
@@ -334,8 +381,8 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
             what = "a year" if col == "t" else "a numeric country code (0-999)"
             raise ReadError(f"{fn}: line {line}, column {col!r}: found {val}, expected {what}.")
         if n_neg and not allow_negative:
-            fn, line, row = locate(f"v < 0 OR {csv_qexpr} < 0")
-            col, val = ("v", row[4]) if row[4] < 0 else ("q", row[5].strip())
+            fn, line, row = locate("v < 0 OR q < 0")
+            col, val = ("v", row[4]) if row[4] < 0 else ("q", row[5])
             raise ReadError(f"{fn}: line {line}, column {col!r}: negative value ({val}) in {n_neg} row(s); "
                             "pass allow_negative=True if the source publishes negative flows.")
         if duplicates == "raise" and n_distinct is not None and n_distinct < n_rows:
@@ -346,8 +393,8 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
                 cond = f"t = {t} AND i = {i} AND j = {j} AND k = {k}"
                 con.execute("SET threads = 1")
                 try:
-                    hits = run(f"SELECT filename, rn FROM (SELECT *, row_number() OVER (PARTITION BY filename) AS rn "
-                               f"FROM {with_fn}) WHERE {cond} ORDER BY filename, rn LIMIT 2").fetchall()
+                    hits = run(f"SELECT filename, rn FROM ({numbered}) WHERE {cond} ORDER BY filename, rn "
+                               "LIMIT 2").fetchall()
                 finally:
                     con.execute("RESET threads")
                 where = " and ".join(f"{h[0]} line {int(h[1]) + 1}" for h in hits)
@@ -382,7 +429,7 @@ def read_baci(path: Any, *, country_codes: Any = None, product_codes: Any = None
     isos = [iso for c, iso in mapped.items() if c in present]
     injective = len(isos) == len(set(isos))
     ctable = "_baci_countries" if countries is not None else None
-    fast = {"raw": raw, "value": "v", "quantity": qexpr,
+    fast = {"raw": raw, "value": "v", "quantity": "q",
             "keys": {"year": {"raw": "t", "label": "{x}", "injective": True},
                      "exporter": {"raw": "i", "table": ctable, "label": clabel, "codes": country_codes_of,
                                   "injective": injective},

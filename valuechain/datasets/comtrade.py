@@ -31,7 +31,6 @@ duplicated (year, exporter, importer, product, flow) keys raise
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import re
@@ -40,6 +39,9 @@ from typing import Any, Sequence
 
 import pandas as pd
 
+from .._columns import sql_code, sql_number, sql_number_ok
+from .._limits import current as current_limits
+from .._safeio import describe_fields, first_line, is_gzip, open_binary, check_gzip, snippet
 from .._validation import check_choice
 from ..errors import ParameterError, ReadError
 
@@ -68,52 +70,81 @@ def _norm(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", str(name).lower())
 
 
-def _find(columns: Sequence[str], options: Sequence[str]) -> str | None:
-    normed = {_norm(c): c for c in columns}
+def _find(columns: Sequence[str], options: Sequence[str], path: Path) -> str | None:
+    """The column whose normalised name is the first of *options* found; two such columns are refused."""
     for o in options:
-        if o in normed:
-            return normed[o]
+        hits = [c for c in columns if _norm(c) == o]
+        if len(hits) > 1:
+            raise ReadError(f"{path}: line 1 (header): columns {' and '.join(map(repr, hits))} both mean {o!r}; "
+                            "keep one of them (the reader will not guess which).")
+        if hits:
+            return hits[0]
     return None
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    raw = gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace")
-
-
 def _load_json(path: Path) -> pd.DataFrame:
+    """The records of a Comtrade API response, every field as text (numbers checked later, like CSV cells)."""
+    cap = current_limits().max_json_bytes
     try:
-        with _open_text(path) as fh:
-            obj = json.load(fh)
+        with open_binary(path, line_cap=False) as fh:
+            raw = fh.read(cap + 1)
+        if len(raw) > cap:
+            raise ReadError(f"{path}: the JSON document is larger than {cap:,} bytes (the max_json_bytes cap); "
+                            "raise it with vc.limits(max_json_bytes=...) if the file is genuine.")
+        obj = json.loads(raw.decode("utf-8-sig", errors="replace"))
     except json.JSONDecodeError as exc:
         raise ReadError(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg}).") from None
+    except RecursionError:
+        raise ReadError(f"{path}: the JSON is nested too deeply; a Comtrade response is a 'data' list of "
+                        "flat records.") from None
     except (OSError, EOFError) as exc:
         raise ReadError(f"{path}: cannot read the file ({exc}).") from None
     if isinstance(obj, dict):
         if "data" not in obj:
             err = obj.get("error") or obj.get("message") or ""
-            raise ReadError(f"{path}: not a Comtrade API response (no 'data' list){': ' + str(err) if err else ''}; "
-                            f"found keys {sorted(obj)[:8]}.")
+            raise ReadError(f"{path}: not a Comtrade API response (no 'data' list)"
+                            f"{': ' + snippet(err, 120) if err else ''}; found keys "
+                            f"{describe_fields([str(k) for k in obj][:8], sep=', ')}.")
         records = obj["data"]
     else:
         records = obj
     if not isinstance(records, list) or any(not isinstance(r, dict) for r in records):
         raise ReadError(f"{path}: 'data' must be a list of records (objects).")
-    return pd.DataFrame.from_records(records)
+    for k, r in enumerate(records):
+        for key, v in r.items():
+            if isinstance(v, (dict, list)):
+                raise ReadError(f"{path}: record {k}, field {snippet(key)}: a nested "
+                                f"{'object' if isinstance(v, dict) else 'list'}; expected a flat value.")
+    keys: dict[str, None] = {}
+    for r in records:
+        keys.update(dict.fromkeys(map(str, r)))
+    # every field as its written text (a number 1e+20 as '1e+20', NaN as 'nan', true as 'True'), so
+    # JSON values meet the same checks as CSV cells; an absent key or null is missing
+    cols = {k: [_text(r.get(k)) for r in records] for k in keys}
+    return pd.DataFrame(cols, dtype=object)
+
+
+def _text(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:
+        return "nan"
+    return str(v)
 
 
 def _sniff_header(path: Path) -> tuple[list[str], str]:
-    try:
-        with _open_text(path) as fh:
-            line = fh.readline()
-    except (OSError, EOFError) as exc:
-        raise ReadError(f"{path}: cannot read the file ({exc}).") from None
+    line = first_line(path)
     if not line.strip():
         raise ReadError(f"{path}: the file is empty (expected a Comtrade header line).")
     delim = "\t" if line.count("\t") > line.count(",") else ","
-    cols = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delim))]
+    try:
+        cols = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delim))]
+    except (csv.Error, StopIteration):
+        raise ReadError(f"{path}: line 1 is not a header line (a binary file, or old Mac line endings?).") from None
+    dup = sorted({c for c in cols if cols.count(c) > 1})
+    if dup:
+        raise ReadError(f"{path}: line 1 (header): the column name(s) {describe_fields(dup, sep=', ')} appear "
+                        "more than once.")
     return cols, delim
 
 
@@ -161,7 +192,11 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
     0      DEU      FRA  import  100.0       5.0
     1      FRA      DEU  export   30.0       NaN
     """
-    from ..trade import TradeTable, _connect, _ident, _lit, csv_read_error, resolve_files, sql_path_list
+    from ..trade._sql import connect as _connect
+    from ..trade._sql import csv_read_error, resolve_files, sql_path_list
+    from ..trade._sql import ident as _ident
+    from ..trade._sql import lit as _lit
+    from ..trade._table import TradeTable
 
     import duckdb
 
@@ -194,9 +229,9 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
             if other != columns:
                 raise ReadError(f"{f}: line 1 (header) differs from {files[0].name}'s; read files of one layout.")
 
-    col = {k: _find(columns, opts) for k, opts in _CANDIDATES.items()}
-    col["value"] = _find(columns, _VALUE[value])
-    col["quantity"] = _find(columns, _QUANTITY[quantity]) if quantity else None
+    col = {k: _find(columns, opts, files[0]) for k, opts in _CANDIDATES.items()}
+    col["value"] = _find(columns, _VALUE[value], files[0])
+    col["quantity"] = _find(columns, _QUANTITY[quantity], files[0]) if quantity else None
     need = {"year": "year (refYear)", "product": "product (cmdCode)", "value": f"{value} value"}
     missing = [label for k, label in need.items() if col[k] is None]
     if col["reporter_iso"] is None and col["reporter_code"] is None:
@@ -207,32 +242,24 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
         missing.append("flow (flowCode or flowDesc)")
     if missing:
         raise ReadError(f"{files[0]}: line 1 (header): missing Comtrade column(s) for {', '.join(missing)}. "
-                        f"Found {columns[:12]}{' ...' if len(columns) > 12 else ''}.")
+                        f"Found {describe_fields(columns, sep=', ')}.")
 
-    numeric = {col["value"]: "DOUBLE", col["year"]: "INTEGER"}
-    if col["quantity"]:
-        numeric[col["quantity"]] = "DOUBLE"
+    # every column is read as text and the numbers checked by the shared column rules (DuckDB's casts
+    # would read '1_000' as 1000 and round a year 2020.6 to 2021)
     if is_json:
-        frame = frame.copy()
-        for c, typ in numeric.items():
-            num = pd.to_numeric(frame[c], errors="coerce")
-            bad = (num.isna() & frame[c].notna()).to_numpy()
-            if bad.any():
-                i = int(bad.argmax())
-                raise ReadError(f"{files[0]}: record {i}, field {c!r}: found {frame[c].iloc[i]!r}, expected a number.")
-            frame[c] = num.astype(float)
-        for c in columns:
-            if c not in numeric:
-                frame[c] = frame[c].map(lambda v: None if v is None or v != v else str(v)).astype(object)
         con.register("_ct_view", frame[columns])
-        con.execute("CREATE TABLE _ct_raw AS SELECT * FROM _ct_view")
+        con.execute("CREATE TABLE _ct_raw AS SELECT "
+                    + ", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in columns) + " FROM _ct_view")
         con.unregister("_ct_view")
         raw = "_ct_raw"
         raw_rn = "(SELECT *, row_number() OVER () - 1 AS _rn, 'json' AS _file FROM _ct_raw)"
     else:
-        types = ", ".join(f"{_lit(c)}: {_lit(numeric.get(c, 'VARCHAR'))}" for c in columns)
+        for f in files:
+            if is_gzip(f):
+                check_gzip(f)
+        types = ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in columns)
         opts = (f"header = true, delim = {_lit(delim)}, quote = '\"', escape = '\"', auto_detect = false, "
-                f"columns = {{{types}}}")
+                f"max_line_size = {current_limits().max_line_bytes}, columns = {{{types}}}")
         raw = f"read_csv({sql_path_list(files)}, {opts})"
         raw_rn = (f"(SELECT *, row_number() OVER (PARTITION BY filename) AS _rn, filename AS _file "
                   f"FROM read_csv({sql_path_list(files)}, {opts}, filename = true))")
@@ -257,23 +284,40 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
     else:
         flow = f"lower(trim({q(col['flow_desc'])}))"
     is_import = "(f.flow LIKE '%import%' OR (f.flow NOT LIKE '%export%' AND f.flow LIKE '%m%'))"
-    qty = q(col["quantity"]) if col["quantity"] else "CAST(NULL AS DOUBLE)"
+    qty = sql_number(q(col["quantity"])) if col["quantity"] else "CAST(NULL AS DOUBLE)"
+    qty_txt = f"nullif(trim({q(col['quantity'])}), '')" if col["quantity"] else "CAST(NULL AS VARCHAR)"
 
-    def build(source: str, with_rn: bool) -> str:
+    def build(source: str, with_rn: bool, check: bool = False) -> str:
+        """The canonical rows; with *check*, also the raw text of year/value/quantity and flags for bad ones."""
         rn_in = ", r._rn, r._file" if with_rn else ""
         rn_out = ", f._rn, f._file" if with_rn else ""
-        inner = (f"SELECT {q(col['year'])} AS year, {reporter} AS reporter, {partner} AS partner, {flow} AS flow, "
-                 f"trim(CAST({q(col['product'])} AS VARCHAR)) AS product, {q(col['value'])} AS value, "
-                 f"{qty} AS quantity{rn_in} FROM {source} r")
-        outer = (f"SELECT f.year, CASE WHEN {is_import} THEN f.partner ELSE f.reporter END AS exporter, "
+        guard = not check and not validate  # no validation scan: a bad value stops the query that reads it
+        txt_in = (f", nullif(trim({q(col['year'])}), '') AS year_txt, nullif(trim({q(col['value'])}), '') AS value_txt, "
+                  f"{qty_txt} AS quantity_txt") if check or guard else ""
+        txt_out = (", f.year_txt, f.value_txt, f.quantity_txt, (f.year_txt IS NOT NULL AND f.year IS NULL) AS bad_year, "
+                   f"(f.value_txt IS NOT NULL AND NOT {sql_number_ok('f.value_num')}) AS bad_value, "
+                   f"(f.quantity_txt IS NOT NULL AND NOT {sql_number_ok('f.quantity_num')}) AS bad_quantity"
+                   ) if check else ""
+        inner = (f"SELECT {sql_code(q(col['year']))} AS year, {reporter} AS reporter, {partner} AS partner, "
+                 f"{flow} AS flow, trim(CAST({q(col['product'])} AS VARCHAR)) AS product, "
+                 f"{sql_number(q(col['value']))} AS value_num, {qty} AS quantity_num{rn_in}{txt_in} FROM {source} r")
+        msg = _lit(f"{files[0]}: a year, value or quantity breaks its column rule (integer years, finite "
+                   "numbers); read with validate=True to have its line and column named")
+        stop = (f"WHEN (f.year_txt IS NOT NULL AND f.year IS NULL) OR (f.value_txt IS NOT NULL AND NOT "
+                f"{sql_number_ok('f.value_num')}) OR (f.quantity_txt IS NOT NULL AND NOT "
+                f"{sql_number_ok('f.quantity_num')}) THEN error({msg}) ") if guard else ""
+        outer = (f"SELECT {f'CASE {stop}ELSE f.year END' if stop else 'f.year'} AS year, "
+                 f"CASE WHEN {is_import} THEN f.partner ELSE f.reporter END AS exporter, "
                  f"CASE WHEN {is_import} THEN f.reporter ELSE f.partner END AS importer, f.product, "
-                 f"CAST(f.value AS DOUBLE) AS value, CAST(f.quantity AS DOUBLE) AS quantity, f.flow{rn_out} "
-                 f"FROM ({inner}) f")
+                 f"CASE {stop}WHEN {sql_number_ok('f.value_num')} THEN f.value_num END AS value, "
+                 f"CASE {stop}WHEN {sql_number_ok('f.quantity_num')} THEN f.quantity_num END AS quantity, "
+                 f"f.flow{rn_out}{txt_out} FROM ({inner}) f")
         keep = "" if flows == "all" else f" WHERE flow IN ({', '.join(_lit(x) for x in flows)})"
         return f"SELECT * FROM ({outer}){keep}"
 
     sql = build(raw, False)
-    sql_rn = build(raw_rn, True)
+    sql_check = build(raw, False, check=True)
+    sql_rn = build(raw_rn, True, check=True)
 
     def run(query: str) -> Any:
         try:
@@ -283,24 +327,44 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
                 raise ReadError(f"{files[0]}: {str(exc).splitlines()[0]}.") from None
             raise csv_read_error(exc, files) from None
 
-    def where_is(cond: str, limit: int = 1) -> str:
+    found: list = []
+
+    def where_is(cond: str, limit: int = 1, text: str = "NULL") -> str:
         con.execute("SET threads = 1")
         try:
-            hits = run(f"SELECT _file, _rn FROM ({sql_rn}) WHERE {cond} ORDER BY _file, _rn LIMIT {limit}").fetchall()
+            hits = run(f"SELECT _file, _rn, {text} FROM ({sql_rn}) WHERE {cond} ORDER BY _file, _rn "
+                       f"LIMIT {limit}").fetchall()
         finally:
             con.execute("RESET threads")
+        if text != "NULL":
+            found.append(hits[0][2])
         if is_json:
             return f"{files[0]}: record " + " and ".join(str(int(h[1])) for h in hits)
         return f"{hits[0][0]}: line " + " and ".join(str(int(h[1]) + 1) for h in hits)
 
     years = n_rows = None
     if validate:
+        cap = current_limits().max_abs_value
         stats = run(
-            f"SELECT count(*), count(*) FILTER (WHERE year IS NULL), count(*) FILTER (WHERE exporter IS NULL OR "
-            f"importer IS NULL), count(*) FILTER (WHERE product IS NULL OR product = ''), "
+            f"SELECT count(*), count(*) FILTER (WHERE bad_year), count(*) FILTER (WHERE bad_value), "
+            f"count(*) FILTER (WHERE bad_quantity), count(*) FILTER (WHERE year IS NULL), "
+            f"count(*) FILTER (WHERE exporter IS NULL OR importer IS NULL), "
+            f"count(*) FILTER (WHERE product IS NULL OR product = ''), "
             f"count(*) FILTER (WHERE value IS NULL), count(*) FILTER (WHERE value < 0 OR quantity < 0), "
-            f"list(DISTINCT year) FROM ({sql})").fetchall()[0]
-        n_rows, n_year, n_ctry, n_prod, n_val, n_neg, ylist = stats
+            f"list(DISTINCT year) FROM ({sql_check})").fetchall()[0]
+        n_rows, n_byear, n_bval, n_bqty, n_year, n_ctry, n_prod, n_val, n_neg, ylist = stats
+        if not n_rows:
+            raise ReadError(f"{files[0]}: no data rows{' (for the flows ' + str(flows) + ')' if flows != 'all' else ''}; "
+                            "a trade table needs at least one flow.")
+        bad = [(n_byear, "bad_year", "year_txt", col["year"], "an integer year"),
+               (n_bval, "bad_value", "value_txt", col["value"], f"a number (finite, magnitude at most {cap:g})"),
+               (n_bqty, "bad_quantity", "quantity_txt", col["quantity"],
+                f"a number (finite, magnitude at most {cap:g}) or an empty cell")]
+        for n, cond, txt, name, want in bad:
+            if n:
+                loc = where_is(cond, text=txt)
+                raise ReadError(f"{loc}, {'field' if is_json else 'column'} {name!r}: found {snippet(found[-1])}, "
+                                f"expected {want} ({n} row(s)).")
         checks = [(n_year, "year IS NULL", f"column {col['year']!r}: the year is missing"),
                   (n_ctry, "exporter IS NULL OR importer IS NULL", "the reporter or partner is missing"),
                   (n_prod, "product IS NULL OR product = ''",
@@ -322,7 +386,7 @@ def read_comtrade(path: Any, *, flows: Any = ("import", "export"), value: str = 
                 raise ReadError(f"{where_is(cond, 2)}: duplicated flow (year={y}, exporter={e}, importer={i}, "
                                 f"product={p}, flow={fl}); pass duplicates='sum' to add duplicated rows up "
                                 "(e.g. data broken down by mode of transport).")
-        years = sorted(int(y) for y in ylist if y is not None)
+        years = sorted(int(y) for y in (ylist or []) if y is not None)
 
     meta = {"name": f"UN Comtrade {files[0].name.split('.')[0]}", "unit": "USD", "currency": "USD",
             "prices": "current", "source": "UN Comtrade", "system": "HS",

@@ -36,6 +36,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .._columns import NON_FINITE, NUMBER, number_or_none
+from .._limits import current as current_limits
+from .._safeio import check_dense, check_regular, check_zip, open_binary, snippet
 from ..errors import ReadError
 from ..table import IOTable
 from ._parse import build_table, check_unique, read_error
@@ -51,30 +54,88 @@ def _read_frame(path: Path, header, sheet):
     import pandas as pd
 
     suf = path.suffix.lower()
+    check_regular(path, path.name)
     try:
         if suf == ".parquet":
             return pd.read_parquet(path)
-        if suf in (".xlsx", ".xlsm", ".xls"):
-            return pd.read_excel(path, sheet_name=sheet or 0, header=header, dtype=object)
-        return pd.read_csv(path, header=header, dtype=str, keep_default_na=False, skip_blank_lines=True,
-                           sep=None if suf == ".txt" else ",", engine="python" if suf == ".txt" else "c")
+        if suf in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, sheet)
+        if suf == ".xls":
+            return pd.read_excel(path, sheet_name=sheet or 0, header=header, dtype=object, keep_default_na=False,
+                                 na_filter=False)
+        with open_binary(path, path.name, gunzip=False) as fh:  # line length capped
+            return pd.read_csv(fh, header=header, dtype=str, keep_default_na=False, skip_blank_lines=True,
+                               sep=None if suf == ".txt" else ",", engine="python" if suf == ".txt" else "c",
+                               encoding="utf-8-sig")
+    except ReadError:
+        raise
     except (ValueError, OSError, ImportError) as exc:
         raise ReadError(f"{path.name}: could not be read as a {suf or 'text'} table ({type(exc).__name__}: "
-                        f"{str(exc).splitlines()[0] if str(exc) else ''}).") from None
+                        f"{str(exc).splitlines()[0][:200] if str(exc) else ''}).") from None
     except Exception as exc:  # noqa: BLE001 - parser-specific errors (ParserError, BadZipFile...)
-        raise ReadError(f"{path.name}: could not be read ({type(exc).__name__}: {exc}).") from None
+        raise ReadError(f"{path.name}: could not be read ({type(exc).__name__}: {str(exc)[:200]}).") from None
+
+
+def _read_xlsx(path: Path, sheet):
+    """The cells of one worksheet (cached values), refusing formulas that were never computed.
+
+    openpyxl (which parses the XML through defusedxml when it is installed, as it is with
+    valuechain) gives ``None`` for a formula cell without a cached value; pandas would then
+    read it as an empty cell, i.e. 0.  The archive's members are checked against the
+    compression caps first (an xlsx is a zip).
+    """
+    import zipfile
+
+    import openpyxl
+    import pandas as pd
+
+    with zipfile.ZipFile(path) as zf:
+        check_zip(zf, path.name)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        names = values.sheetnames
+        if sheet is None:
+            name = names[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise ReadError(f"{path.name}: has {len(names)} worksheet(s); sheet={sheet} does not exist.")
+            name = names[sheet]
+        else:
+            if sheet not in names:
+                raise ReadError(f"{path.name}: no worksheet {sheet!r}; it has {', '.join(map(repr, names))}.")
+            name = sheet
+        rows = [list(r) for r in values[name].iter_rows(values_only=True)]
+        for r, (vrow, frow) in enumerate(zip(rows, formulas[name].iter_rows(values_only=True)), start=1):
+            for c, (v, f) in enumerate(zip(vrow, frow), start=1):
+                if v is None and isinstance(f, str) and f.startswith("="):
+                    from openpyxl.utils import get_column_letter
+
+                    raise ReadError(f"{path.name}: sheet {name!r}, cell {get_column_letter(c)}{r} (line {r}, "
+                                    f"column {c}): the formula {snippet(f)} has no computed value in the file; "
+                                    "open and save the workbook in a spreadsheet program (which stores the "
+                                    "results), or export it as CSV.")
+    finally:
+        values.close()
+        formulas.close()
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
 
 
 def _num(name, v, line, col, row=None, column=None) -> float:
-    if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and v.strip() == ""):
-        return 0.0
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        return float(v)
-    try:
-        return float(str(v).strip())
-    except ValueError:
-        raise read_error(name, f"text value {v!r} where a number is expected.", line=line, row=row,
-                         col_index=col, column=column) from None
+    if v is None or (isinstance(v, str) and v.strip() == ""):
+        return 0.0  # an empty cell is a zero flow (documented rule)
+    f = number_or_none(v)
+    if f is None:
+        what = ("non-finite value" if isinstance(v, float) or (isinstance(v, str) and NON_FINITE.fullmatch(v))
+                else "out-of-range value" if isinstance(v, (int, float)) and not isinstance(v, bool)
+                or (isinstance(v, str) and NUMBER.fullmatch(v)) else "text value")
+        raise read_error(name, f"{what} {snippet(v)} where a number is expected (finite, magnitude at most "
+                               f"{current_limits().max_abs_value:g}).", line=line, row=row, col_index=col,
+                         column=column)
+    return f
 
 
 def _s(v) -> str:
@@ -116,6 +177,9 @@ def _long(df, name: str, meta: dict, allow_negative: bool, rtol: float, line0: i
         raise read_error(name, "no final-demand block: add lines with block 'Y' (col_region = buying region, "
                                "col_sector = category).")
     n = len(nodes)
+    check_dense([(n, n), (n, len(fd)), (len(va), n)], name,
+                f"the table ({n:,} nodes, {len(fd):,} final-demand columns, {len(va):,} value-added rows)",
+                hint="check the region and sector labels (a mistyped label makes a new node)")
     Z = np.zeros((n, n))
     Y = np.zeros((n, len(fd)))
     V = np.zeros((len(va), n)) if va else None

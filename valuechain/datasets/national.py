@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice
+from .._safeio import snippet
 from ..errors import ReadError
 from ..table import IOTable
 from . import sut
@@ -69,12 +70,12 @@ def read_numeric_csv(path: Path, *, sep: str = ",", index_header: str | None = "
         raise ReadError(f"{name}: the file is empty (no header line).")
     if index_header is not None and header[0].strip() != index_header:
         raise ReadError(f"{name}, line 1, column 1: expected {index_header!r} (the row-label column), "
-                        f"found {header[0]!r}; not the published layout.")
+                        f"found {snippet(header[0])}; not the published layout.")
     cols = [h.strip() for h in header[1:]]
     seen: dict[str, int] = {}
     for j, c in enumerate(cols):
         if c in seen:
-            raise ReadError(f"{name}, line 1: duplicated column code {c!r} (columns {seen[c] + 2} and {j + 2}).")
+            raise ReadError(f"{name}, line 1: duplicated column code {snippet(c)} (columns {seen[c] + 2} and {j + 2}).")
         seen[c] = j
     try:
         with warnings.catch_warnings(record=True) as caught:

@@ -1,197 +1,42 @@
-"""TradeTable: bilateral trade in long form, backed by DuckDB.
+"""The :class:`TradeTable` core: a lazy DuckDB query over long bilateral trade rows.
 
-A trade table has one row per flow with the canonical columns
-
-=========  ======  =====================================================
-year       int     reference year
-exporter   str     exporting country (ISO3 where the source allows)
-importer   str     importing country
-product    str     product code as published (HS6 keeps its leading zero)
-value      float   trade value (unit in ``meta.unit``)
-quantity   float   quantity (unit in :attr:`TradeTable.quantity_unit`), NaN if missing
-=========  ======  =====================================================
-
-plus, for some sources, extra columns (Comtrade: ``flow``).
-
-The rows never have to fit in pandas: a table is a SQL query over the source
-files (``read_csv`` with typed columns, or ``read_parquet`` over one file or a
-folder of per-year files) held by the table's own in-memory DuckDB connection.
-Only aggregates (:meth:`~TradeTable.aggregate`, :meth:`~TradeTable.matrix`,
-:meth:`~TradeTable.rca`) come back as pandas objects.  Tables derived with
-:meth:`~TradeTable.filter` or :meth:`~TradeTable.map_products` are new queries
-on the same connection; the source files are never modified.
-
-Rules
------
-* Negative values are refused when a file is read (``allow_negative=True`` to
-  accept them).  Missing quantities are NaN and are skipped by sums (a group whose
-  quantities are all missing sums to NaN).
-* Country codes a reader cannot map to ISO3 are kept as their numeric code
-  written as a string (e.g. ``"490"``); they are listed in
-  :attr:`TradeTable.unmapped_countries` and in ``attrs["unmapped_countries"]`` of
-  every result (pass ``unknown_countries="raise"`` to refuse them instead).
-* Product concordances (:meth:`~TradeTable.map_products`) raise on products
-  missing from the mapping unless ``unmapped="drop"`` or ``"keep"`` is given; a
-  mapping with a share column splits a product's value and quantity between
-  groups.
-* RCA (Balassa): ``RCA_cp = (X_cp / X_c) / (X_p / X)``; 0 where the country or the
-  product has no exports (no division is attempted).
-
-``import valuechain`` does not import DuckDB; this module imports it inside the
-functions that need it.
+See :mod:`valuechain.trade` for the columns and rules.  Readers (BACI, Comtrade,
+parquet) build a table from their own connection and SQL; every derived table
+(:meth:`~TradeTable.filter`, :meth:`~TradeTable.map_products`) is a new query on
+the same connection, whose external access is disabled once the reader is done
+(see :func:`valuechain.trade._sql.lockdown`).
 """
 
 from __future__ import annotations
 
-import glob as _glob
-import itertools
-import json
 import os
-import re
-import shutil
-import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._validation import check_choice, check_int
-from .errors import ParameterError, ReadError, TableError
-from .table import TableMeta
+from .._limits import current as current_limits
+from .._validation import check_choice, check_int
+from ..errors import ParameterError, TableError
+from ..table import TableMeta
+from ._filter import Filter, parse_filter
+from ._parquet import write_parquet
+from ._sql import as_list as _as_list
+from ._sql import connect as _connect
+from ._sql import csv_read_error, duckdb_error_text, lockdown
+from ._sql import ident as _ident
+from ._sql import lit as _lit
+from ._sql import py as _py
+from ._sql import unique_name as _unique_name
+from ._sql import years_list as _years_list
 
-__all__ = ["TradeTable", "read", "FORMATS", "CANONICAL"]
+__all__ = ["TradeTable", "CANONICAL"]
 
 #: the canonical long columns, in order
 CANONICAL: tuple[str, ...] = ("year", "exporter", "importer", "product", "value", "quantity")
 _SQL_TYPES = {"year": "INTEGER", "exporter": "VARCHAR", "importer": "VARCHAR", "product": "VARCHAR",
               "value": "DOUBLE", "quantity": "DOUBLE"}
-
-#: format name -> "module:function" (module inside valuechain.datasets, imported on use)
-FORMATS: dict[str, str] = {
-    "baci": "baci:read_baci",
-    "comtrade": "comtrade:read_comtrade",
-    "parquet": "",
-}
-
-_counter = itertools.count()
-
-
-# --------------------------------------------------------------------------- helpers
-def _connect() -> Any:
-    """A new in-memory DuckDB connection, quiet (no progress bar)."""
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    con.execute("SET enable_progress_bar = false")
-    return con
-
-
-def _lit(value: Any) -> str:
-    """A SQL literal for a string or number."""
-    if isinstance(value, (bool, np.bool_)):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def _py(value: Any) -> Any:
-    """A numpy scalar as the plain Python value (for messages)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _unique_name(prefix: str) -> str:
-    return f"_{prefix}_{next(_counter)}"
-
-
-def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    if isinstance(value, (str, bytes, int, np.integer)):
-        return [value]
-    return list(value)
-
-
-def _years_list(years: Any, func: str) -> list[int] | None:
-    if years is None:
-        return None
-    out = [check_int(y, "years", func) for y in _as_list(years)]
-    return out
-
-
-def duckdb_error_text(exc: BaseException) -> str:
-    """The first informative line of a DuckDB error message."""
-    text = str(exc).strip()
-    first = text.splitlines()[0] if text else type(exc).__name__
-    return first
-
-
-def csv_read_error(exc: BaseException, files: Sequence[Path | str]) -> ReadError:
-    """Translate a DuckDB CSV/IO error into a ReadError naming the file, line and column."""
-    msg = str(exc)
-    m_file = re.search(r"^\s*file = (.+?)\s*$", msg, re.M)
-    fname = m_file.group(1) if m_file else (str(files[0]) if len(files) == 1 else ", ".join(map(str, files)))
-    m_line = re.search(r"CSV Error on Line: (\d+)", msg)
-    where = f"line {m_line.group(1)}" if m_line else ""
-    m_col = re.search(r'converting column "([^"]+)"', msg)
-    m_val = re.search(r"Could not convert string \"([^\"]*)\" to '(\w+)'", msg)
-    m_ncol = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", msg)
-    if m_col and m_val:
-        kind = "a number" if m_val.group(2) in ("DOUBLE", "FLOAT", "DECIMAL") else f"{m_val.group(2).lower()}"
-        if m_val.group(2) in ("INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT"):
-            kind = "an integer"
-        detail = f"column {m_col.group(1)!r}: found {m_val.group(1).strip()!r}, expected {kind}"
-    elif m_ncol:
-        detail = (f"expected {m_ncol.group(1)} columns, found {m_ncol.group(2)} "
-                  "(truncated or malformed row)")
-    elif "unterminated quote" in msg:
-        detail = "a value has an unterminated quote (truncated file?)"
-    elif "GZIP" in msg.upper() or "gzip" in msg:
-        m_gz = re.search(r"GZIP stream: (.+)$", msg, re.M)
-        if m_gz:
-            fname = m_gz.group(1).strip()
-        detail = "the compressed file is truncated or corrupt (" + duckdb_error_text(exc) + ")"
-    else:
-        detail = duckdb_error_text(exc)
-    place = f": {where}" if where else ""
-    return ReadError(f"{fname}{place}: {detail}.")
-
-
-def resolve_files(path: Any, default_glob: str = "*") -> list[Path]:
-    """Files named by a path, a folder (matched with *default_glob*), a glob pattern or a list."""
-    if isinstance(path, (list, tuple)):
-        out: list[Path] = []
-        for p in path:
-            out.extend(resolve_files(p, default_glob))
-        if not out:
-            raise ReadError("No file given (empty list of paths).")
-        return out
-    s = os.fspath(path)
-    if any(ch in s for ch in "*?["):
-        found = sorted(Path(p) for p in _glob.glob(s))
-        if not found:
-            raise ReadError(f"{s}: no file matches this pattern.")
-        return found
-    p = Path(s)
-    if p.is_dir():
-        found = sorted(q for q in p.glob(default_glob) if q.is_file() and not q.name.startswith("."))
-        if not found:
-            raise ReadError(f"{p}: the folder holds no file matching {default_glob!r}.")
-        return found
-    if not p.exists():
-        raise ReadError(f"{p}: no such file or directory.")
-    return [p]
-
-
-def sql_path_list(files: Sequence[Path]) -> str:
-    return "[" + ", ".join(_lit(str(f)) for f in files) + "]"
 
 
 # --------------------------------------------------------------------------- the table
@@ -251,6 +96,10 @@ class TradeTable:
         # Optional raw-key description of the source (see _grouped_sql): lets a reader whose labels are
         # functions of integer codes (BACI) group on the integers and label only the groups.
         self._fast = dict(fast) if fast is not None else None
+        # the reader is done: no later query reaches the disk, except the folders of files still
+        # queried in place (the SQL text is ours: it reads files only through read_csv/read_parquet)
+        in_place = [f for f in self._files if "read_csv(" in sql or "read_parquet(" in sql]
+        lockdown(con, in_place)
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -321,6 +170,13 @@ class TradeTable:
             if c == "value" and num.isna().any():
                 i = int(np.argmax(num.isna().to_numpy()))
                 raise TableError(f"Trade data: row {df.index[i]!r} has no value.")
+            vals = num.to_numpy(dtype=float)
+            cap = current_limits().max_abs_value
+            out = ~np.isnan(vals) & ~(np.abs(vals) <= cap)  # inf, or beyond the cap
+            if out.any():
+                i = int(np.argmax(out))
+                raise TableError(f"Trade data: row {df.index[i]!r} has {c} {vals[i]!r}; expected a finite number "
+                                 f"(magnitude at most {cap:g}).")
             if not allow_negative and (num < 0).any():
                 i = int(np.argmax((num < 0).to_numpy()))
                 raise TableError(f"Trade data: row {df.index[i]!r} has a negative {c} ({num.iloc[i]:g}); "
@@ -446,6 +302,9 @@ class TradeTable:
     def _translate(self, exc: BaseException, what: str) -> Exception:
         import duckdb
 
+        if isinstance(exc, duckdb.PermissionException):
+            return ParameterError(f"Invalid {what or 'query'}: a trade table's queries cannot read or write files, "
+                                  "attach databases or load extensions (DuckDB's external access is disabled).")
         if isinstance(exc, duckdb.ParserException):
             return ParameterError(f"Invalid SQL in {what or 'query'}: {duckdb_error_text(exc)}")
         if isinstance(exc, duckdb.BinderException):
@@ -466,7 +325,7 @@ class TradeTable:
                 )
         return cols
 
-    def _conditions(self, func: str, *, where: str | None = None, years: Any = None,
+    def _conditions(self, func: str, *, where: str | Filter | None = None, years: Any = None,
                     exporters: Any = None, importers: Any = None, products: Any = None) -> list[str]:
         conds = []
         ys = _years_list(years, func)
@@ -476,11 +335,8 @@ class TradeTable:
             if vals is not None:
                 vs = [str(v) for v in _as_list(vals)]
                 conds.append(f"{col} IN ({', '.join(_lit(v) for v in vs)})" if vs else "FALSE")
-        if where is not None:
-            if not isinstance(where, str) or not where.strip():
-                raise ParameterError(f"The 'where' parameter of {func} must be a non-empty SQL condition string. "
-                                     f"Got {where!r} instead.")
-            conds.append(f"({where})")
+        if where is not None:  # parsed, never pasted: a filter cannot call functions or read files
+            conds.append(parse_filter(where, self._columns, func).sql())
         return conds
 
     def _derive(self, sql: str, *, history: str, columns: Sequence[str] | None = None,
@@ -505,7 +361,7 @@ class TradeTable:
         d.update(extra)
         return d
 
-    def _grouped_sql(self, by: Sequence[str], func: str, *, where: str | None = None, years: Any = None,
+    def _grouped_sql(self, by: Sequence[str], func: str, *, where: str | Filter | None = None, years: Any = None,
                      exporters: Any = None, importers: Any = None, products: Any = None,
                      measures: Sequence[str] = ("value", "quantity")) -> str:
         """SQL giving the *by* columns with sums of the *measures* (value, quantity) over the selected rows."""
@@ -547,7 +403,7 @@ class TradeTable:
                 + (f" GROUP BY {groups}" if by else ""))
 
     def filter(self, *, years: Any = None, exporters: Any = None, importers: Any = None,
-               products: Any = None, where: str | None = None) -> "TradeTable":
+               products: Any = None, where: str | Filter | None = None) -> "TradeTable":
         """A table restricted to some years, countries or products (a lazy query).
 
         Parameters
@@ -693,7 +549,7 @@ class TradeTable:
                                  "without shares; give a (code, group, share) DataFrame.")
         return df.reset_index(drop=True)
 
-    def aggregate(self, by: Sequence[str] | str, *, where: str | None = None, years: Any = None,
+    def aggregate(self, by: Sequence[str] | str, *, where: str | Filter | None = None, years: Any = None,
                   exporters: Any = None, importers: Any = None, products: Any = None,
                   product_map: Any = None, unmapped: str = "raise", _sort: bool = True,
                   _measures: Sequence[str] = ("value", "quantity")) -> pd.DataFrame:
@@ -748,7 +604,7 @@ class TradeTable:
         return df
 
     def matrix(self, rows: str = "exporter", cols: str = "product", *, year: int | None = None,
-               where: str | None = None, values: str = "value", years: Any = None,
+               where: str | Filter | None = None, values: str = "value", years: Any = None,
                exporters: Any = None, importers: Any = None, products: Any = None,
                product_map: Any = None, unmapped: str = "raise") -> pd.DataFrame:
         """A wide matrix of summed values, zeros where no flow is recorded.
@@ -799,7 +655,7 @@ class TradeTable:
         return wide
 
     def rca(self, *, year: int | None = None, country: str = "exporter", product: str = "product",
-            where: str | None = None, years: Any = None, product_map: Any = None,
+            where: str | Filter | None = None, years: Any = None, product_map: Any = None,
             unmapped: str = "raise") -> pd.DataFrame:
         """Revealed comparative advantage (Balassa), computed in DuckDB.
 
@@ -929,35 +785,17 @@ class TradeTable:
         ...     vc.trade.read(p).meta.unit
         'USD'
         """
-        from ._files import atomic_dir, atomic_path
+        import duckdb
 
-        target = Path(path)
-        info = self._sidecar()
-        kv = _lit(json.dumps(info))
         cols = ", ".join(_ident(c) for c in self._columns)
-        order = ""  # no sort: a full sort of 10^7 string rows costs more than it saves later
-
-        def copy(query: str, dest: Path) -> None:
-            self._fetch(f"COPY ({query}) TO {_lit(str(dest))} (FORMAT parquet, COMPRESSION zstd, "
-                        f"KV_METADATA {{valuechain: {kv}}})", "to_parquet").fetchall()
-
-        if not by_year:
-            with atomic_path(target, suffix=".parquet", force=force) as tmp:
-                copy(f"SELECT {cols} FROM ({self._sql}) {order}", tmp)
-            return target
-        own = re.compile(r"year_\d+(_\d+)?\.parquet|_meta\.json")
-        with atomic_dir(target, force=force, owned=lambda name: own.fullmatch(name) is not None) as tmpdir:
-            # one pass over the source; DuckDB writes year=YYYY/data_N.parquet, flattened to year_YYYY[_N].parquet
-            self._fetch(f"COPY (SELECT {cols} FROM ({self._sql})) TO {_lit(str(tmpdir / 'parts'))} "
-                        f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year), WRITE_PARTITION_COLUMNS true, "
-                        f"KV_METADATA {{valuechain: {kv}}})", "to_parquet").fetchall()
-            for part in sorted((tmpdir / "parts").glob("year=*/*.parquet")):
-                y = part.parent.name.split("=", 1)[1]
-                n = part.stem.rsplit("_", 1)[-1]
-                os.replace(part, tmpdir / (f"year_{y}.parquet" if n == "0" else f"year_{y}_{n}.parquet"))
-            shutil.rmtree(tmpdir / "parts")
-            (tmpdir / "_meta.json").write_text(json.dumps(info, indent=1), encoding="utf-8")
-        return target
+        # no sort: a full sort of 10^7 string rows costs more than it saves later
+        try:  # DuckDB errors surface while the batches are read (a lazily read CSV)
+            rel = self._con.sql(f"SELECT {cols} FROM ({self._sql})")
+            reader = (rel.to_arrow_reader(1_000_000) if hasattr(rel, "to_arrow_reader")
+                      else rel.fetch_record_batch(1_000_000))
+            return write_parquet(reader, Path(path), by_year=by_year, info=self._sidecar(), force=force)
+        except duckdb.Error as exc:
+            raise self._translate(exc, "to_parquet") from None
 
     def _sidecar(self) -> dict[str, Any]:
         info: dict[str, Any] = {"format": "valuechain.trade/1", "meta": self._meta.to_dict(),
@@ -993,132 +831,3 @@ def _pivot(long: pd.DataFrame, rows: str, cols: str, values: str) -> pd.DataFram
     return pd.DataFrame(arr, index=pd.Index(r_labels, name=rows), columns=pd.Index(c_labels, name=cols))
 
 
-# --------------------------------------------------------------------------- readers
-def read_parquet(path: Any, **options: Any) -> TradeTable:
-    """A trade table written by :meth:`TradeTable.to_parquet` (a file, folder or glob), queried in place."""
-    import duckdb
-
-    if options:
-        raise ParameterError(f"read(format='parquet') takes no options; got {sorted(options)}.")
-    files = resolve_files(path, "*.parquet")
-    con = _connect()
-    src = f"read_parquet({sql_path_list(files)})"
-    try:
-        schema = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()}
-    except duckdb.Error as exc:
-        raise ReadError(f"{files[0] if len(files) == 1 else files[0].parent}: not a readable parquet file "
-                        f"({duckdb_error_text(exc)}).") from None
-    missing = [c for c in CANONICAL if c not in schema]
-    if missing:
-        raise ReadError(f"{files[0]}: the parquet file lacks the trade column(s) {missing}; expected "
-                        f"{list(CANONICAL)}. Found {list(schema)}.")
-    info: dict[str, Any] = {}
-    side = (files[0].parent / "_meta.json")
-    if side.exists():
-        try:
-            info = json.loads(side.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ReadError(f"{side}: unreadable metadata ({exc}).") from None
-    else:
-        try:
-            rows = con.execute(f"SELECT value FROM parquet_kv_metadata({_lit(str(files[0]))}) "
-                               "WHERE decode(key) = 'valuechain'").fetchall()
-            if rows:
-                raw = rows[0][0]
-                info = json.loads(raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else raw)
-        except (duckdb.Error, ValueError):
-            info = {}
-    extras = [c for c in schema if c not in CANONICAL and c != "filename"]
-    # cast only where the stored type differs, so filters (year = ...) reach the parquet scan and its statistics
-    casts = [_ident(c) if schema[c] == _SQL_TYPES[c] else f"CAST({_ident(c)} AS {_SQL_TYPES[c]}) AS {c}"
-             for c in CANONICAL] + [_ident(c) for c in extras]
-    sql = f"SELECT {', '.join(casts)} FROM {src}"
-    meta = info.get("meta") or {"name": files[0].stem}
-    names = info.get("product_names")
-    return TradeTable(con, sql, meta=meta, columns=CANONICAL + tuple(extras),
-                      quantity_unit=info.get("quantity_unit", ""),
-                      unmapped_countries=info.get("unmapped_countries", ()),
-                      product_names=pd.Series(names, name="description").rename_axis("product") if names else None,
-                      product_width=info.get("product_width"), files=files)
-
-
-def _sniff_format(files: Sequence[Path]) -> str:
-    f = files[0]
-    if f.suffix == ".parquet":
-        return "parquet"
-    if f.suffix == ".json" or f.name.endswith(".json.gz"):
-        return "comtrade"
-    from .datasets.baci import first_line
-
-    header = first_line(f).lower()
-    if re.fullmatch(r'\W*t\W*,\W*i\W*,\W*j\W*,\W*k\W*,\W*v\W*,\W*q\W*', header.strip()):
-        return "baci"
-    if "reporter" in header and "partner" in header:
-        return "comtrade"
-    raise ReadError(f"{f}: cannot tell the trade layout from the header {header.strip()[:80]!r}; "
-                    "pass format='baci', 'comtrade' or 'parquet'.")
-
-
-def _files_for_sniffing(path: Any) -> list[Path]:
-    if not isinstance(path, (list, tuple)) and Path(os.fspath(path)).is_dir():
-        d = Path(os.fspath(path))
-        for pattern in ("*.parquet", "BACI_*.csv*", "*.csv*", "*.json*"):
-            found = sorted(d.glob(pattern))
-            if found:
-                return found
-        raise ReadError(f"{d}: the folder holds no parquet, CSV or JSON trade file.")
-    return resolve_files(path)
-
-
-def read(path: Any, format: str = "auto", **options: Any) -> TradeTable:  # noqa: A002
-    """Read published trade data into a :class:`TradeTable` (queried in place with DuckDB).
-
-    Parameters
-    ----------
-    path : str, Path, list or glob pattern
-        A file, several files (a list or a glob such as ``"BACI_HS92_Y*.csv"``), or a
-        folder (parquet: every ``*.parquet``; BACI: every ``BACI_*.csv*``).
-    format : {"auto", "baci", "comtrade", "parquet"}, default "auto"
-        ``baci``: CEPII BACI CSV (``t,i,j,k,v,q``; see
-        :func:`valuechain.datasets.baci.read_baci` for the options: country and
-        product code files, validation, duplicates, negatives).  ``comtrade``: UN
-        Comtrade bulk CSV/TSV or API JSON (see
-        :func:`valuechain.datasets.comtrade.read_comtrade`).  ``parquet``: written by
-        :meth:`TradeTable.to_parquet`.  ``auto`` looks at the suffix and header.
-    **options
-        Passed to the reader.
-
-    Returns
-    -------
-    TradeTable
-
-    Raises
-    ------
-    ReadError
-        Missing file, wrong header, a text value in a number column, a truncated
-        file, missing or negative values, duplicated flows; the message names the
-        file, line and column.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     f = pathlib.Path(d) / "BACI_HS92_Y2021_V202301.csv"
-    ...     _ = f.write_text("t,i,j,k,v,q\\n2021,4,710,10121,2.5,1.0\\n2021,710,4,870323,7.5,NA\\n")
-    ...     tt = vc.trade.read(f, format="baci", country_codes=False)
-    ...     tt.matrix("exporter", "product")
-    product   010121  870323
-    exporter
-    4            2.5     0.0
-    710          0.0     7.5
-    """
-    check_choice(format, "format", "trade.read", ("auto",) + tuple(FORMATS))
-    if format == "auto":
-        format = _sniff_format(_files_for_sniffing(path))  # noqa: A001
-    if format == "parquet":
-        return read_parquet(path, **options)
-    import importlib
-
-    modname, func = FORMATS[format].split(":")
-    reader: Callable[..., TradeTable] = getattr(importlib.import_module(f"valuechain.datasets.{modname}"), func)
-    return reader(path, **options)
