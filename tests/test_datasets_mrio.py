@@ -240,6 +240,10 @@ def test_exiobase3_zip_via_pymrio(tmp_path):
     np.testing.assert_allclose(t.x.to_numpy(), ref.x.to_numpy().ravel())
     assert t.meta.year == 2011 and t.meta.system == "industry-by-industry"
     assert t.n == 48
+    # pymrio's emissions extension has (stressor, compartment) labels: one flat name each, values as published
+    ext = t.extensions["emissions"]
+    np.testing.assert_allclose(ext.F.to_numpy(), ref.emissions.F.to_numpy())
+    assert list(ext.F.index) == [" - ".join(k) for k in ref.emissions.F.index]
 
 
 # --------------------------------------------------------------------------- generic

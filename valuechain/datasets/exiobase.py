@@ -56,6 +56,8 @@ TEXT_SUFFIXES = (".txt", ".tsv", ".csv")
 _PARA = "file_parameters.json"
 _META = "metadata.json"
 _SMALL = 4 * 2**20  # cap on a JSON parameter or metadata file
+#: names of the stressor label columns (EXIOBASE 3 has one; some extensions add a compartment)
+_STRESSOR_LEVELS = ["stressor", "compartment", "detail", "detail_2"]
 #: factor-input rows booked as taxes less subsidies on products (not part of GVA)
 _PRODUCT_TAXES = "taxes less subsidies on products"
 _NAME_OK = re.compile(r"[\w][\w .()+,-]*")
@@ -435,6 +437,14 @@ def _as_extension(arc: _Archive, name: str, F: Any, FY: Any, units: Any, nodes: 
         if set(FY.columns) != set(fd):
             raise ReadError(f"{arc.display(name)}/F_Y: its columns are not the final-demand labels of Y.")
         FY = FY.reindex(columns=fd)
+    def flat(idx: Any) -> list[str]:  # ("CO2", "air") -> "CO2 - air", EXIOBASE's own way of naming stressors
+        return [" - ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in idx]
+
+    F = F.set_axis(flat(F.index), axis=0)
+    if FY is not None:
+        FY = FY.set_axis(flat(FY.index), axis=0)
+    if units is not None:
+        units = units.set_axis(flat(units.index), axis=0)
     if F.index.has_duplicates:
         dup = F.index[F.index.duplicated()][0]
         raise ReadError(f"{arc.display(name)}/F: stressor {dup!r} appears twice.")
@@ -480,10 +490,7 @@ def read_exiobase3_satellites(path: str | Path) -> dict[str, tuple[Any, Any, Any
 def _extension_blocks(arc: _Archive, exts: list[tuple[str, dict]]) -> dict[str, tuple[Any, Any, Any]]:
     out: dict[str, tuple[Any, Any, Any]] = {}
     for name, files in exts:
-        F = _frame(arc, files["F"], (["stressor"], ["region", "sector"])) if "F" in files else None
-        FY = _frame(arc, files["F_Y"], (["stressor"], ["region", "category"])) if "F_Y" in files else None
-        for fr in (F, FY):
-            if fr is not None:
-                fr.index.name = "stressor"
+        F = _frame(arc, files["F"], (_STRESSOR_LEVELS, ["region", "sector"])) if "F" in files else None
+        FY = _frame(arc, files["F_Y"], (_STRESSOR_LEVELS, ["region", "category"])) if "F_Y" in files else None
         out[name] = (F, FY, _units(arc, files.get("unit")))
     return out
