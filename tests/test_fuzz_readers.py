@@ -187,3 +187,74 @@ def test_mutated_parquet_for_io_readers(reader, tmp_path_factory):
 
     fuzz.__name__ = f"fuzz_parquet_{reader}"
     fuzz()
+
+
+# --------------------------------------------------------------------------- activity (regional employment) readers
+def check_activity_reader(reader, path):
+    from valuechain.clusters import activity
+
+    with time_limit(SECONDS_PER_CASE):
+        try:
+            getattr(activity, reader)(path)
+        except vc.ValueChainError as exc:
+            assert path.name in str(exc), f"{reader}: message does not name the file: {exc}"
+
+
+ACTIVITY_READERS = ["read_activity", "read_abs_eiat", "read_bea_employment"]
+
+
+@pytest.mark.parametrize("reader", ACTIVITY_READERS)
+@pytest.mark.parametrize("k", range(len(SPECIAL)))
+def test_special_activity_inputs(reader, k, tmp_path):
+    p = tmp_path / f"bad_{k}.csv"
+    p.write_bytes(SPECIAL[k])
+    check_activity_reader(reader, p)
+
+
+@pytest.mark.parametrize("reader", ACTIVITY_READERS)
+def test_random_activity_inputs(reader, tmp_path_factory):
+    base = tmp_path_factory.mktemp(f"fuzz_{reader}")
+
+    @settings(max_examples=FUZZ_CASES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(texts)
+    @counted
+    def fuzz(data):
+        p = base / "fuzzed.csv"
+        p.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+        check_activity_reader(reader, p)
+
+    fuzz.__name__ = f"fuzz_{reader}"
+    fuzz()
+
+
+@pytest.mark.parametrize("reader,parts", [
+    ("read_bea_employment", ("us_regional_bea", "State_Employment_2009_2018_SAEMP25N.csv.gz")),
+    ("read_abs_eiat", ("australia_abs_eiat", "csv", "work_state_employment_by_industry_2011_2016_2021.csv.gz")),
+])
+def test_mutated_real_activity_files(reader, parts, tmp_path_factory):
+    """Byte flips, cut lines and swapped cells in the head of a real published file: our error naming it, or a table."""
+    import gzip
+
+    from conftest import shared_data
+
+    head = gzip.decompress(shared_data(*parts).read_bytes()).splitlines(keepends=True)[:60]
+    base = tmp_path_factory.mktemp(f"mut_{reader}")
+
+    @settings(max_examples=FUZZ_CASES, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.tuples(st.integers(0, 59), st.integers(0, 200), st.binary(min_size=1, max_size=3)),
+                    min_size=1, max_size=4), st.integers(2, 60))
+    @counted
+    def fuzz(edits, keep):
+        lines = list(head[:keep])
+        for i, j, b in edits:
+            if i < len(lines):
+                ln = lines[i]
+                lines[i] = ln[:j] + b + ln[j + len(b):]
+        name = "State_Employment_SAEMP25N.csv" if reader == "read_bea_employment" else \
+            "work_state_employment_by_industry_2021.csv"
+        p = base / name
+        p.write_bytes(b"".join(lines))
+        check_activity_reader(reader, p)
+
+    fuzz.__name__ = f"mutate_{reader}"
+    fuzz()

@@ -227,3 +227,25 @@ def test_extension_from_a_long_table_refuses_gaps():
         vc.Extension.from_frame("employment", long.iloc[1:], stressor="stressor", value="v", nodes=t.nodes)
     with pytest.raises(vc.TableError, match="not a finite number"):
         vc.Extension.from_frame("employment", long.assign(v=np.r_[np.nan, long.v[1:]]), stressor="stressor", value="v")
+
+
+def test_embodied_in_bilateral_exports_by_explicit_inverse():
+    """MRIO s' L E_(r,d): total and the exporter's own (s_r' L_rr E_(r,d)) part, each from the explicit inverse."""
+    t = vc.datasets.load("testmrio")
+    rng = np.random.default_rng(3)
+    F = pd.DataFrame(rng.random((2, t.n)) * 10, index=["persons", "hours"], columns=t.nodes)
+    t = t.with_extension(vc.Extension("emp", F, unit="p"))
+    out = vc.gvc.embodied(t, "emp", demand="exports")
+    L = np.linalg.inv(np.eye(t.n) - t.A.to_numpy())
+    S = F.to_numpy() / t.x.to_numpy()
+    reg = t.nodes.get_level_values("region")
+    Z, Y = t.Z.to_numpy(), t.Y.to_numpy()
+    yreg = t.Y.columns.get_level_values("region")
+    for (r, d), row in out.iterrows():
+        e = np.where(reg == r, Z[:, reg == d].sum(axis=1) + Y[:, yreg == d].sum(axis=1), 0.0)
+        mine = np.asarray(reg == r)
+        for i, s in enumerate(F.index):
+            assert row[(s, "total")] == pytest.approx(S[i] @ L @ e, rel=1e-10)
+            dom = S[i][mine] @ L[np.ix_(mine, mine)] @ e[mine]
+            assert row[(s, "domestic")] == pytest.approx(dom, rel=1e-10)
+            assert row[(s, "foreign")] == pytest.approx(S[i] @ L @ e - dom, rel=1e-9, abs=1e-9)

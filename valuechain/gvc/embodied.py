@@ -148,20 +148,28 @@ def embodied(table: IOTable, name: str, *, demand: str = "final", by: str = "des
         out = pd.concat(blocks, axis=1, names=["stressor"])
         out = out.reindex(table.nodes)
     else:
+        # s' L E_(r,d) for every exporter r and importer d from transposed solves with k (total) and
+        # k·G (domestic: s_r' L_rr) right-hand sides, not one solve per (r, d) pair
         pairs = [(r, d) for r in range(G) for d in range(G) if r != d]
-        Ex = np.zeros((m.n, len(pairs)))
-        for k, (r, d) in enumerate(pairs):
-            rows = slice(r * N, (r + 1) * N)
-            Ex[rows, k] = E[rows, d]
-        X = m.solve(Ex)
-        onehot_m = np.zeros((m.n, G))
-        onehot_m[np.arange(m.n), own] = 1.0
+        k = len(stressors)
+        mult = m.solve(Sm.T, transpose=True)  # n x k: s' L
+        rhs = np.zeros((m.n, k * G))
+        for g in range(G):
+            rows = slice(g * N, (g + 1) * N)
+            for i in range(k):
+                rhs[rows, i * G + g] = Sm[i, rows]
+        U = m.solve(rhs, transpose=True)  # column (i, g): s_g' L restricted to the rows of g
+        Eb = E.reshape(G, N, G)  # exporter region, its nodes, importer
         cols = {}
+        rr = np.array([r for r, _ in pairs])
+        dd = np.array([d for _, d in pairs])
         for i, s in enumerate(stressors):
-            byreg = onehot_m.T @ (Sm[i][:, None] * X)  # G x pairs
-            total = byreg.sum(axis=0)
-            dom = byreg[[r for r, _ in pairs], np.arange(len(pairs))]
-            cols[(s, "total")], cols[(s, "domestic")], cols[(s, "foreign")] = total, dom, total - dom
+            tot = np.einsum("gn,gnd->gd", mult[:, i].reshape(G, N), Eb)
+            Ud = U[:, i * G:(i + 1) * G].reshape(G, N, G)  # [region of node j, node, source region g]
+            own_block = Ud[np.arange(G), :, np.arange(G)]  # (G, N): s_g' L_gg
+            dom = np.einsum("gn,gnd->gd", own_block, Eb)
+            cols[(s, "total")], cols[(s, "domestic")] = tot[rr, dd], dom[rr, dd]
+            cols[(s, "foreign")] = cols[(s, "total")] - cols[(s, "domestic")]
         idx = pd.MultiIndex.from_tuples([(m.regions[r], m.regions[d]) for r, d in pairs], names=["exporter", "importer"])
         out = pd.DataFrame(cols, index=idx)
         out.columns = out.columns.set_names(["stressor", "part"])
