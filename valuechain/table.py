@@ -574,7 +574,8 @@ class IOTable:
     def _spectral_radius(self) -> float:
         """Spectral radius of A, computed only when a column sum of |A| reaches 1 (else it is below 1)."""
         zv = self.Z.to_numpy()
-        colsum = np.abs(zv).sum(axis=0) * self._xinv
+        # column sums of |A| bound the spectral radius; without negative flows no |Z| copy is needed
+        colsum = (zv.sum(axis=0) if self.n == 0 or zv.min() >= 0 else np.abs(zv).sum(axis=0)) * self._xinv
         if self.n == 0 or colsum.max(initial=0.0) < 1.0 - 1e-12:
             return float(colsum.max(initial=0.0))
         if self.n <= 500:

@@ -170,7 +170,8 @@ def embodied(table: IOTable, name: str, *, demand: str = "final", by: str = "des
             dom = np.einsum("gn,gnd->gd", own_block, Eb)
             cols[(s, "total")], cols[(s, "domestic")] = tot[rr, dd], dom[rr, dd]
             cols[(s, "foreign")] = cols[(s, "total")] - cols[(s, "domestic")]
-        idx = pd.MultiIndex.from_tuples([(m.regions[r], m.regions[d]) for r, d in pairs], names=["exporter", "importer"])
+        names = np.asarray(list(m.regions), dtype=object)
+        idx = pd.MultiIndex.from_arrays([names[rr], names[dd]], names=["exporter", "importer"])
         out = pd.DataFrame(cols, index=idx)
         out.columns = out.columns.set_names(["stressor", "part"])
     out.attrs = table.attrs("embodied", extension=name, concept="embodied in gross exports (S L E, bilateral)",
