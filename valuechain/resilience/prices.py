@@ -102,6 +102,9 @@ def _node_vector(table: IOTable, value: Any, func: str, what: str, *, low: float
     n = table.n
     if _is_number(value):
         vals, given = np.full(n, float(value)), np.ones(n, dtype=bool)
+    elif isinstance(value, pd.Series) and value.index.equals(table.nodes):  # already by node: no label lookups
+        vals = pd.to_numeric(value, errors="coerce").to_numpy(dtype=float).copy()
+        given = np.ones(n, dtype=bool)
     elif isinstance(value, (Mapping, pd.Series)):
         items = list(value.items())
         vals, given = np.zeros(n), np.zeros(n, dtype=bool)
@@ -541,8 +544,8 @@ def tariff_shock(table: IOTable, tariffs: Any) -> TariffResult:
     >>> r = vc.resilience.tariff_shock(t, {"reg2": 0.10})
     >>> bool((r.nodes["compounding"] >= -1e-12).all())
     True
-    >>> round(float(r.regions.loc["reg2", "exports_tariff_total"]), 3) > 0
-    True
+    >>> round(float(r.regions.loc["reg2", "exports_tariff_total"]), 4)  # the 10 % and a little upstream content
+    0.1
     """
     func = "tariff_shock"
     check_table(table, func)
