@@ -390,7 +390,7 @@ def test_the_contract_checks_can_fail():
 
 # issue 22: cost-push prices and cumulative tariffs
 CASES.update({
-    "resilience.price_shock": Case(lambda i: ((i["table"],), {"cost": {"wages": 0.1}}),
+    "resilience.price_shock": Case(lambda i: ((i["table"],), {"cost": {"value_added": 0.1}}),
                                    bad=({"passthrough": 2.0}, "passthrough")),
     "resilience.tariff_shock": Case(lambda i: ((i["table"],), {"tariffs": {"R1": 0.1}}), bad=({"tariffs": "high"}, "tariffs")),
 })

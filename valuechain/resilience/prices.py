@@ -554,6 +554,7 @@ def tariff_shock(table: IOTable, tariffs: Any) -> TariffResult:
         raise LabelError(f"{func}: tariffs need a multi-regional table; table {table.meta.name!r} has one "
                          f"country ({node_c[0]!r}).")
     R = _tariff_rates(table, tariffs, countries, node_c, func)
+    table._lu  # a singular baseline I - A is the table's ConvergenceError, before the tariffs are blamed
     n = table.n
     cpos = {c: k for k, c in enumerate(countries)}
     buyer_pos = np.array([cpos[c] for c in node_c])
@@ -567,8 +568,8 @@ def tariff_shock(table: IOTable, tariffs: Any) -> TariffResult:
         rho = float(np.abs(np.linalg.eigvals(A + AT)).max()) if n <= 3000 else float(colsum.max())
         if rho >= 1.0 - 1e-12:
             worst = table.nodes[int(np.argmax(colsum))]
-            raise ConvergenceError(f"{func}: with these tariffs the spectral radius of A ∘ (1 + T) is {rho:.6g} >= 1: "
-                                   f"input costs reach or exceed the price (e.g. {worst!r}, inputs/output "
+            raise ConvergenceError(f"{func}: with these tariffs the spectral radius of A ∘ (1 + T) is {rho:.6g} >= 1, so "
+                                   f"I − A ∘ (1 + T) is singular or its series diverges: input costs reach or exceed the price (e.g. {worst!r}, inputs/output "
                                    f"{colsum.max():.4g}); lower the tariffs.")
     import scipy.linalg as sla
 
