@@ -386,3 +386,12 @@ def test_the_contract_checks_can_fail():
     assert fingerprint(t) != before
     assert MSG.match("The 'damping' parameter of pagerank must be a float in (0, 1). Got 1.5 instead.")
     assert not MSG.match("damping must be in (0, 1)")
+
+
+# issue 22: cost-push prices and cumulative tariffs
+CASES.update({
+    "resilience.price_shock": Case(lambda i: ((i["table"],), {"cost": {"value_added": 0.1}}),
+                                   bad=({"passthrough": 2.0}, "passthrough")),
+    "resilience.tariff_shock": Case(lambda i: ((i["table"],), {"tariffs": {"R1": 0.1}}), bad=({"tariffs": "high"}, "tariffs")),
+})
+NOT_METRICS.update({"resilience.PriceResult": "result class", "resilience.TariffResult": "result class"})

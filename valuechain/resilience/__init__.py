@@ -21,6 +21,7 @@ from .static import decoupling, demand_shock, extraction, inoperability, supply_
 from .systemic import systemic_risk
 from .sweep import sweep
 from . import sparse
+from .prices import PriceResult, TariffResult, price_shock, tariff_shock
 
 __all__ = [
     "Scenario",
@@ -41,3 +42,4 @@ __all__ = [
     "single_points_of_failure",
     "EU27",
 ]
+__all__ += ["price_shock", "tariff_shock", "PriceResult", "TariffResult"]
