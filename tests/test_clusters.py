@@ -170,8 +170,11 @@ def test_read_bea_employment_real_file():
     lq = vc.clusters.location_quotients(b, year=2018)
     mining = [i for i in b["industry"].unique() if i.lower().startswith("oil and gas")]
     assert mining and lq.loc[("Wyoming", mining[0]), "lq"] > 3
-    k = vc.clusters.regional_kpis(b)
+    k = vc.clusters.regional_kpis(b, suppressed="skip")
     assert k.loc[(2018, "District of Columbia"), "krugman"] > k.loc[(2018, "Ohio"), "krugman"]
+    strict = vc.clusters.regional_kpis(b)
+    sup = strict["reason"] == "suppressed"
+    assert sup.any() and strict.loc[sup, "krugman"].isna().all()
 
 
 def test_employment_readers_name_what_a_folder_lacks(tmp_path):
