@@ -228,11 +228,13 @@ class Complexity:
         """The product-space edge list; see :func:`product_space`."""
         return product_space(self.proximity, min_proximity=min_proximity)
 
-    def adjacent_possible(self, location: Any, **kwargs: Any) -> pd.DataFrame:
+    def adjacent_possible(self, location: Any, *, top: int | None = 20,
+                          weights: tuple[float, float, float] = (0.5, 0.25, 0.25), split: str = "mean") -> pd.DataFrame:
         """Ranked candidate activities of *location*; see :func:`valuechain.clusters.adjacent_possible`."""
-        from .adjacent import adjacent_possible
+        from ._adjacent import check_options, rank
 
-        return adjacent_possible(self, location, **kwargs)
+        top, w = check_options(top, weights, split, "adjacent_possible")
+        return rank(self, location, top, w, split, "adjacent_possible")
 
     def __repr__(self) -> str:
         return (
