@@ -11,15 +11,23 @@ contribution is NaN.
 names across censuses (2011/2016 names carry a status suffix, 2021 names do not):
 
 1. Unicode NFKC, dashes unified, whitespace collapsed;
-2. a trailing status suffix in parentheses is removed when it is one of
-   ``LGA_STATUS`` — (A) area, (B) borough, (C) city, (DC) district council,
-   (M) municipality, (R) rural city / regional council, (RC) rural/regional city,
-   (S) shire, (T) town, (AC) aboriginal council, (S) shire, (RegC) regional council,
-   (CGC) city of Greater ..., (V) village, (SC) shire council, (RegC), (AC), (IS) island shire;
-3. case folded.
+2. trailing parenthesised tags removed: the status suffixes of ``LGA_STATUS`` — (A) area,
+   (AC) aboriginal council, (B) borough, (C) city, (CGC) city of greater..., (DC) district
+   council, (IS) island shire, (M) municipality, (R) regional council / rural city,
+   (RC) rural city, (RegC) regional council, (S) shire, (SC) shire council, (T) town,
+   (V) village — and a state tag ((NSW), (Vic.), (Qld), (SA), (WA), (Tas.), (NT), (ACT),
+   (OT)), which is kept apart as the key's state;
+3. "/" and "-" read as spaces, the words "and" and a leading "The" dropped, and a trailing
+   "Shire", "Regional", "City" or "City and Dists" dropped (``Greater Hume Shire (A)`` =
+   ``Greater Hume``; ``Berri and Barmera (DC)`` = ``Berri Barmera``);
+4. case folded.
 
-Names that differ otherwise (mergers, renames such as Botany Bay + Rockdale -> Bayside)
-need the ABS correspondence, passed as a user concordance to ``regions=``.
+:func:`match_names` matches two lists of names on that key: first on (name, state),
+then, for names still unmatched, on the name alone when it is unique among the
+unmatched names of both lists.  Names whose key is ambiguous (``Kingston (C)`` in
+Victoria and ``Kingston (DC)`` in South Australia) or that changed otherwise (mergers,
+renames such as Botany Bay + Rockdale -> Bayside) stay unmatched and are reported; the
+ABS correspondence can be passed as a user concordance to ``regions=``.
 """
 
 from __future__ import annotations
@@ -34,20 +42,23 @@ import pandas as pd
 from .._validation import fmt_labels
 from ..errors import LabelError, ParameterError, TableError
 
-__all__ = ["harmonise_regions", "abs_lga_key", "LGA_STATUS", "ABS_PSEUDO_REGIONS", "is_pseudo_region"]
+__all__ = ["harmonise_regions", "abs_lga_key", "match_names", "LGA_STATUS", "ABS_PSEUDO_REGIONS",
+           "is_pseudo_region"]
 
 #: Status suffixes stripped from ABS LGA names.
-LGA_STATUS = ("A", "AC", "B", "C", "CGC", "DC", "IS", "M", "R", "RC", "RegC", "S", "SC", "T", "V", "NT", "Qld",
-              "NSW", "Vic.", "Tas.", "SA", "WA")
+LGA_STATUS = ("A", "AC", "B", "C", "CGC", "DC", "IS", "M", "R", "RC", "RegC", "S", "SC", "T", "V")
+#: State tags of ABS names (kept as the key's state).
+STATE_TAGS = ("NSW", "Vic.", "Vic", "Qld", "SA", "WA", "Tas.", "Tas", "NT", "ACT", "OT")
 
 #: Patterns of ABS pseudo-regions (no geographic area of work): dropped by default.
 ABS_PSEUDO_REGIONS = (
     r"migratory", r"offshore", r"shipping", r"no usual address", r"no fixed address", r"\bpow not\b",
-    r"not stated", r"not applicable", r"unincorporated", r"^total", r"capital city undefined",
+    r"not stated", r"not applicable", r"^total", r"capital city undefined",
     r"\(undefined\)", r"undefined", r"outside australia", r"^overseas",
 )
 _PSEUDO = re.compile("|".join(ABS_PSEUDO_REGIONS), flags=re.IGNORECASE)
-_SUFFIX = re.compile(r"\s*\((?:" + "|".join(re.escape(s) for s in LGA_STATUS) + r")\)\s*$", flags=re.IGNORECASE)
+_SUFFIX = re.compile(r"\s*\((?:" + "|".join(re.escape(s) for s in LGA_STATUS) + r")\)\s*$")
+_STATE = re.compile(r"\s*\((" + "|".join(re.escape(s) for s in STATE_TAGS) + r")\)\s*$")
 
 
 def is_pseudo_region(name: Any) -> bool:
@@ -69,20 +80,79 @@ def _norm(name: Any) -> str:
 
 
 def abs_lga_key(name: Any) -> str:
-    """The normalised ABS LGA name used to match LGAs across censuses.
+    """The normalised ABS LGA name used to match LGAs across censuses (``name`` or ``name|state``).
 
     Examples
     --------
     >>> from valuechain.clusters.regions import abs_lga_key
-    >>> abs_lga_key("Adelaide (C)"), abs_lga_key("Adelaide"), abs_lga_key("Alpine (S)")
-    ('adelaide', 'adelaide', 'alpine')
+    >>> abs_lga_key("Adelaide (C)"), abs_lga_key("Greater Hume Shire (A)"), abs_lga_key("Campbelltown (C) (NSW)")
+    ('adelaide', 'greater hume', 'campbelltown|nsw')
     """
     s = _norm(name)
+    state = ""
     prev = None
-    while prev != s:  # "Name (C) (Vic.)" -> "Name"
+    while prev != s:  # "Name (C) (NSW)" -> "Name", state "nsw"
         prev = s
+        m = _STATE.search(s)
+        if m:
+            state = m.group(1).rstrip(".").lower()
+            s = s[: m.start()]
         s = _SUFFIX.sub("", s)
-    return s.casefold()
+    s = re.sub(r"[/\-]", " ", s).casefold()
+    words = [w for w in s.split() if w != "and"]
+    if words and words[0] == "the":
+        words = words[1:]
+    for tail in (("city", "and", "dists"), ("city", "dists"), ("shire",), ("regional",), ("city",)):
+        if len(words) > len(tail) and tuple(words[-len(tail):]) == tail:
+            words = words[: -len(tail)]
+            break
+    base = " ".join(words)
+    return f"{base}|{state}" if state else base
+
+
+def match_names(old: Any, new: Any, *, key: Any = abs_lga_key) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Match two lists of region names on a normalised key.
+
+    Returns
+    -------
+    (mapping old -> new, {"old": unmatched old names, "new": unmatched new names,
+    "ambiguous": names whose key is shared by several names of one list})
+
+    Examples
+    --------
+    >>> from valuechain.clusters.regions import match_names
+    >>> m, un = match_names(["Alpine (S)", "Campbelltown (C)", "Campbelltown (C) (NSW)", "Mallala (DC)"],
+    ...                     ["Alpine", "Campbelltown (SA)", "Campbelltown (NSW)", "Adelaide Plains"])
+    >>> m
+    {'Alpine (S)': 'Alpine', 'Campbelltown (C) (NSW)': 'Campbelltown (NSW)', 'Campbelltown (C)': 'Campbelltown (SA)'}
+    >>> un["old"], un["new"]
+    (['Mallala (DC)'], ['Adelaide Plains'])
+    """
+    old = [str(x) for x in pd.unique(pd.Series(list(old), dtype=object))]
+    new = [str(x) for x in pd.unique(pd.Series(list(new), dtype=object))]
+
+    def index(names: list[str], f: Any) -> tuple[dict[str, str], set[str]]:
+        seen: dict[str, list[str]] = {}
+        for n in names:
+            seen.setdefault(f(n), []).append(n)
+        return {k: v[0] for k, v in seen.items() if len(v) == 1}, {n for v in seen.values() if len(v) > 1 for n in v}
+
+    mapping: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for f in (key, lambda n: key(n).split("|")[0]):
+        o = [n for n in old if n not in mapping]
+        used = set(mapping.values())
+        w = [n for n in new if n not in used]
+        io, ao = index(o, f)
+        iw, aw = index(w, f)
+        ambiguous |= ao | aw
+        for k, n in io.items():
+            if k in iw:
+                mapping[n] = iw[k]
+    used = set(mapping.values())
+    un = {"old": [n for n in old if n not in mapping], "new": [n for n in new if n not in used]}
+    un["ambiguous"] = sorted(ambiguous & (set(un["old"]) | set(un["new"])))
+    return mapping, un
 
 
 def _concordance(regions: Any) -> pd.DataFrame:
