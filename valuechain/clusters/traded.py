@@ -87,11 +87,13 @@ def traded_industries(industries: Iterable[Any], *, system: str | None = None) -
     Parameters
     ----------
     industries : iterable of labels
-        Industry labels or codes: six-digit NAICS codes, BEA SAEMP25N line descriptions or
-        line codes, ABS ANZSIC division names or letters, NACE section names or letters.
+        Industry labels: six-digit NAICS codes, BEA SAEMP25N line descriptions, ABS ANZSIC
+        division names, NACE section names; with *system* also the codes of that system
+        (BEA line codes, division or section letters).
     system : {"bea_saemp25n", "anzsic_division", "nace_section", "naics"}, optional
-        Restrict the lookup to one system (letters are ambiguous between ANZSIC and NACE;
-        labels are matched in the order BEA, ANZSIC, NACE when not given).
+        Restrict the lookup to one system; codes are matched only then (a BEA line code
+        such as "1101" is also an HS or SITC product code).  Labels are matched in the order
+        BEA, ANZSIC, NACE when not given.
 
     Returns
     -------
@@ -124,7 +126,7 @@ def traded_industries(industries: Iterable[Any], *, system: str | None = None) -
             out.append(by_label[k])
         elif k in naics.index:
             out.append(bool(naics[k]))
-        elif system != "naics" and k in by_code and (system is not None or not k.isalpha()):
+        elif system not in (None, "naics") and k in by_code:
             out.append(by_code[k])
         else:
             out.append(np.nan)
@@ -146,8 +148,9 @@ def traded_mask(industries: pd.Index, traded_only: Any, func: str) -> tuple[np.n
     if traded_only is True:
         cls = traded_industries(industries)
         known = cls.notna().to_numpy()
-        if not known.any():
-            return np.ones(n, dtype=bool), "all industries (traded_only: no industry is in the traded/local classification)"
+        if known.mean() < 0.5 if n else True:
+            return np.ones(n, dtype=bool), ("all industries (traded_only: fewer than half of the industries are in "
+                                            "the traded/local classification, so it was not applied)")
         mask = (cls == True).to_numpy()  # noqa: E712 - object Series
         note = f"traded industries only ({int(mask.sum())} of {n}; {TRADED_RULE})"
         if not known.all():
