@@ -205,6 +205,8 @@ NOT_METRICS = {
     "clusters.tidy_activity": "data reshaping helper (wide -> long activity), not a metric",
     "clusters.harmonise_regions": "data reshaping helper (region concordance), not a metric",
     "clusters.traded_industries": "classification lookup (traded/local), not a metric",
+    "clusters.monitor": "HTML page (checked in tests/test_cluster_monitor.py and the browser test)",
+    "clusters.monitor_data": "bundle of the monitor page's tables (each from a checked metric)",
 }
 
 #: Deviations known today: (name, check) -> reason.  Checks: "labelled", "metric",

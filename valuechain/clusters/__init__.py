@@ -17,6 +17,7 @@ from .activity import activity_matrix, read_abs_eiat, read_activity, read_bea_em
 from .adjacent import adjacent_possible
 from .complexity import Complexity, complexity, product_space, rca
 from .related import RelatedIndustries, adjusted_rand_index, io_relatedness, related_industries
+from .monitor import monitor, monitor_data
 from .regions import harmonise_regions
 from .specialisation import (
     cluster_kpis,
@@ -61,4 +62,6 @@ __all__ = [
     "shift_share",
     "specialisation_stars",
     "traded_industries",
+    "monitor",
+    "monitor_data",
 ]
