@@ -213,11 +213,12 @@ def harmonise_regions(activity: pd.DataFrame, regions: Any, *, value: str = "emp
     >>> out[["region", "employment"]].values.tolist()
     [['AB', 3.0], ['C1', 3.0], ['C2', 7.0]]
     """
-    from .activity import KEYS, tidy_activity
-
-    df = tidy_activity(activity, value=value)
+    if not isinstance(activity, pd.DataFrame) or not {"region", "industry"} <= set(activity.columns):
+        raise LabelError("harmonise_regions needs a long activity table with 'region' and 'industry' columns "
+                         "(see valuechain.clusters.tidy_activity).")
+    df = activity.assign(region=activity["region"].astype(str))
     conc = _concordance(regions)
-    keys = [k for k in KEYS if k in df.columns]
+    keys = [k for k in ("region", "industry", "year") if k in df.columns]
     vals = [c for c in df.columns if c not in keys and pd.api.types.is_numeric_dtype(df[c])]
     hit = df["region"].isin(conc["old"])
     moved = df[hit].merge(conc, left_on="region", right_on="old", how="left")
