@@ -67,5 +67,22 @@ def test_bea_suppressed_cells_nan_in_lq():
     assert (k.loc[k["reason"] == "suppressed", "growth"].isna()).all()
 
 
+def test_bea_lq_denominators_from_published_totals():
+    d = shared_data("us_regional_bea")
+    b = vc.clusters.read_bea_employment(d)
+    raw = pd.read_csv(d / "State_Employment_2009_2018_SAEMP25N.csv.gz", dtype={"GeoFips": str})
+    lq = vc.clusters.location_quotients(b, year=2018)
+    assert lq.attrs["denominators"] == "published totals"
+
+    def pub(geo, line):
+        return raw[(raw["GeoName"] == geo) & (raw["LineCode"] == line)]["2018"].iloc[0]
+
+    e = b[(b["region"] == "Wyoming") & (b["year"] == 2018) & (b["line_code"] == 201)]["employment"].iloc[0]
+    hand = (e / pub("Wyoming", 10)) / (pub("United States", 201) / pub("United States", 10))
+    assert lq.loc[("Wyoming", "Oil and gas extraction"), "lq"] == pytest.approx(hand)
+    sums = vc.clusters.location_quotients(b, year=2018, published_totals=False)
+    assert sums.attrs["denominators"] == "sums of the cells"
+
+
 def value_nan(df: pd.DataFrame) -> pd.Series:
     return df["employment"].isna()

@@ -281,6 +281,30 @@ def read_abs_eiat(path: str | Path, *, level: str = "lga", drop_unallocated: boo
     return out
 
 
+def _bea_published_totals(df: pd.DataFrame, ycols: list[str], states_only: bool) -> dict[str, Any]:
+    """Published totals of a SAEMP25N file: line 10 (total employment) by state and the US rows by line.
+
+    ``{"region_totals": {year: {region: jobs}}, "industry_totals": {year: {line_code: jobs}},
+    "grand_total": {year: jobs}}``; years as strings; only what the file has.
+    """
+    out: dict[str, Any] = {}
+    fips = pd.to_numeric(df["GeoFips"], errors="coerce")
+    line = pd.to_numeric(df["LineCode"], errors="coerce")
+    states = (fips > 0) & (fips < 90000) if states_only else fips.notna()
+    tot = df[states & (line == 10)]
+    us = df[fips == 0]
+    if len(tot):
+        out["region_totals"] = {y: {str(r): float(v) for r, v in zip(tot["GeoName"], pd.to_numeric(tot[y], errors="coerce"))
+                                    if np.isfinite(v)} for y in ycols}
+    if len(us):
+        out["industry_totals"] = {y: {int(c): float(v) for c, v in zip(line[us.index], pd.to_numeric(us[y], errors="coerce"))
+                                      if np.isfinite(v) and c != 10} for y in ycols}
+        g = us[line[us.index] == 10]
+        if len(g):
+            out["grand_total"] = {y: float(pd.to_numeric(g[y], errors="coerce").iloc[0]) for y in ycols}
+    return out
+
+
 def _bea_crosswalk(path: Path) -> pd.DataFrame | None:
     cands = sorted(path.parent.glob("Crosswalk_SAEMP25N_LineCode*.csv"))
     if not cands:
@@ -343,6 +367,7 @@ def read_bea_employment(
             f"{name}: expected columns GeoFips, GeoName, LineCode and year columns (BEA SAEMP25N layout); "
             f"found {list(df.columns)[:8]}."
         )
+    published = _bea_published_totals(df, ycols, states_only)
     if states_only:
         fips = pd.to_numeric(df["GeoFips"], errors="coerce")
         df = df[(fips > 0) & (fips < 90000)]
@@ -372,8 +397,15 @@ def read_bea_employment(
     out = tidy_activity(long[["region", "industry", "year", "employment", "line_code"]])
     out = out[["region", "industry", "year", "employment", "line_code"]]
     out["line_code"] = out["line_code"].astype(np.int64)
+    if years is not None:
+        published = {k: {y: v for y, v in d.items() if y in ycols} for k, d in published.items()}
+    if detailed and published.get("industry_totals"):
+        published["industry_totals"] = {y: {labels[int(c)]: v for c, v in d.items() if int(c) in labels}
+                                        for y, d in published["industry_totals"].items()}
+    else:
+        published.pop("industry_totals", None)
     out.attrs = {"source": f"BEA Regional Accounts SAEMP25N: {name}", "unit": "jobs (full- and part-time)",
-                 "spatial_scale": "state",
+                 "spatial_scale": "state", "published_totals": published,
                  "suppressed_rule": "(D), (L), (NA) and other non-numeric flags are NaN (suppressed)"}
     return out
 

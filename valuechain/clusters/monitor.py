@@ -102,7 +102,7 @@ def monitor_data(
     ...                      "year": [1] * 6 + [2] * 6,
     ...                      "employment": [5, 1, 1, 5, 3, 3, 8, 1, 1, 5, 3, 4]})
     >>> d = vc.clusters.monitor_data(long, ["a"], traded_only=False)
-    >>> d["clusters"].loc[("a", "x"), "growth"]
+    >>> float(d["clusters"].loc[("a", "x"), "growth"])
     0.6
     """
     from .complexity import complexity

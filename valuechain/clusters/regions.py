@@ -232,5 +232,6 @@ def harmonise_regions(activity: pd.DataFrame, regions: Any, *, value: str = "emp
     out = out.mask(anynan.reindex(out.index).to_numpy())
     out = out.reset_index()
     out.attrs = dict(getattr(activity, "attrs", {}) or {})
+    out.attrs.pop("published_totals", None)  # totals of the old regions no longer apply
     out.attrs["regions"] = {"mapped": sorted(set(df.loc[hit, "region"])), "n_rules": int(len(conc))}
     return out

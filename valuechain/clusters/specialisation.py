@@ -119,11 +119,35 @@ def _stack(frames: list[tuple[int | None, pd.DataFrame]], multi_year: bool) -> p
     return frames[0][1]
 
 
-def _lq_frame(E: pd.DataFrame, value: str) -> pd.DataFrame:
+def _published(attrs: dict, year: int | None, E: pd.DataFrame, use: Any) -> dict[str, Any] | None:
+    """Published totals for *year* (BEA: line 10 by state, the US rows by line), aligned on E."""
+    if use is False or not attrs.get("published_totals"):
+        return None
+    pub = attrs["published_totals"]
+    y = str(year)
+    out: dict[str, Any] = {}
+    rt = (pub.get("region_totals") or {}).get(y)
+    if rt:
+        out["er"] = pd.Series(rt).reindex(E.index).to_numpy(float)[:, None]
+    it = (pub.get("industry_totals") or {}).get(y)
+    gt = (pub.get("grand_total") or {}).get(y)
+    if it and gt:
+        out["ec"] = pd.Series(it).reindex(E.columns).to_numpy(float)[None, :]
+        out["tot"] = float(gt)
+    return out or None
+
+
+def _lq_frame(E: pd.DataFrame, value: str, pub: dict[str, Any] | None = None) -> pd.DataFrame:
     X = E.to_numpy()
     er = np.nansum(X, axis=1, keepdims=True)
     ec = np.nansum(X, axis=0, keepdims=True)
     tot = float(np.nansum(X))
+    if pub:
+        if "er" in pub:
+            er = np.where(np.isfinite(pub["er"]), pub["er"], er)
+        if "ec" in pub:
+            ec = np.where(np.isfinite(pub["ec"]), pub["ec"], ec)
+            tot = pub["tot"]
     focus = _div(X, er)
     share = _div(X, ec)
     lq = _div(focus, ec / tot if tot > 0 else np.zeros_like(ec))
@@ -153,7 +177,7 @@ def _industry_filter(out: pd.DataFrame, traded_only: Any, func: str) -> tuple[pd
 
 
 def location_quotients(activity: pd.DataFrame, *, value: str = "employment", year: int | None = None,
-                       regions: Any = None, min_cell: float | None = None) -> pd.DataFrame:
+                       regions: Any = None, min_cell: float | None = None, published_totals: bool = True) -> pd.DataFrame:
     """Location quotients, focus and share of every region x industry cell.
 
     ``LQ_rc = (E_rc / E_r) / (E_c / E)``; ``focus = E_rc / E_r``; ``share = E_rc / E_c``.
@@ -173,6 +197,11 @@ def location_quotients(activity: pd.DataFrame, *, value: str = "employment", yea
     min_cell : float, optional
         Cells below this value are treated as suppressed (NaN), e.g. for ABS TableBuilder's
         perturbed small counts.
+    published_totals : bool, default True
+        Take the denominators ``E_r``, ``E_c``, ``E`` from the published totals the reader
+        attached (``attrs["published_totals"]``: BEA line 10 by state, the US rows by line),
+        so that suppressed cells do not shrink them; otherwise (or where none is published)
+        the sums of the published cells.
 
     Returns
     -------
@@ -186,12 +215,15 @@ def location_quotients(activity: pd.DataFrame, *, value: str = "employment", yea
     [1.875, 0.4167, 0.4167, 1.3889]
     """
     df = _prepare(activity, value, "location_quotients", regions, min_cell)
-    frames = [(y, _lq_frame(E, value)) for y, E, _ in _years(df, value, year, "location_quotients")]
+    use = published_totals and regions is None
+    frames = [(y, _lq_frame(E, value, _published(df.attrs, y, E, use)))
+              for y, E, _ in _years(df, value, year, "location_quotients")]
     out = _stack(frames, _multi(df, year))
     out.attrs = {"metric": "location_quotient", "unit": "ratio", "value": value,
                  "year": year if year is not None else frames[-1][0],
                  "source": df.attrs.get("source", ""),
-                 "suppressed_rule": "NaN cells stay NaN and are left out of the totals"}
+                 "suppressed_rule": "NaN cells stay NaN and are left out of the totals",
+                 "denominators": "published totals" if use and df.attrs.get("published_totals") else "sums of the cells"}
     return out
 
 
@@ -208,8 +240,8 @@ def _top_star(V: np.ndarray, present: np.ndarray, top: float) -> np.ndarray:
 
 
 def _stars_frame(E: pd.DataFrame, out_mat: pd.DataFrame | None, value: str, lq_threshold: float,
-                 top: float) -> pd.DataFrame:
-    df = _lq_frame(E, value)
+                 top: float, pub: dict[str, Any] | None = None) -> pd.DataFrame:
+    df = _lq_frame(E, value, pub)
     X = E.to_numpy()
     sup = np.isnan(X)
     present = np.nan_to_num(X, nan=0.0) > 0
@@ -298,7 +330,8 @@ def stars(
     df = _prepare(activity, value, func, regions, min_cell, extra)
     frames = []
     for y, E, mats in _years(df, value, year, func, extra):
-        frames.append((y, _stars_frame(E, mats.get(output) if output else None, value, lq_threshold, top)))
+        pub = _published(df.attrs, y, E, regions is None)
+        frames.append((y, _stars_frame(E, mats.get(output) if output else None, value, lq_threshold, top, pub)))
     out = _stack(frames, _multi(df, year))
     out, note = _industry_filter(out, traded_only, func)
     out.attrs = {"metric": "cluster_stars", "value": value, "lq_threshold": lq_threshold, "top": top,
