@@ -202,6 +202,7 @@ def register(app: typer.Typer) -> None:
         location: Annotated[Optional[str], typer.Option("--location", help="Print this location's adjacent possible.")] = None,
         threshold: Annotated[float, typer.Option("--threshold", help="RCA threshold of presence.")] = 1.0,
         method: Annotated[Method, typer.Option("--method", help="ECI/PCI method.")] = Method.eigenvector,
+        no_filters: Annotated[bool, typer.Option("--no-filters", help="Skip the Atlas country filters (population, exports, exclusions, product share).")] = False,
         top: TopOpt = 20,
         out: OutOpt = None,
         force: ForceOpt = False,
@@ -229,7 +230,16 @@ def register(app: typer.Typer) -> None:
                 data = cl.activity_matrix(df, value=col, year=year)
                 year = data.attrs.get("year")
             res = cl.complexity(data, year=year if fmt in (TradeFormat.baci, TradeFormat.comtrade) else None,
-                                threshold=threshold, method=method.value)
+                                threshold=threshold, method=method.value, filters="none" if no_filters else "auto")
+            from ._common import console
+
+            con = console()
+            for f in res.attrs.get("filters", []):
+                n = len(f.get("dropped_locations", f.get("dropped_activities", [])))
+                con.print(f"filter: {f['rule']}" + (f" ({n} dropped)" if n else ""), markup=False, highlight=False)
+            diag = res.attrs.get("diagnostics", {})
+            con.print(f"corr(ECI, diversity) = {diag.get('corr_eci_diversity', float('nan')):.2f}; eigen-gap = "
+                      f"{diag.get('eigen_gap', float('nan')):.2f}", markup=False, highlight=False)
             if location is not None:
                 shown = cl.adjacent_possible(res, location, top=None)
                 cols = ["rank", "density", "pci", "cog", "score", "quadrant"]
