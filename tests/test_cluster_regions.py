@@ -23,9 +23,11 @@ def test_lga_key_rules():
     assert not is_pseudo_region("Unincorporated ACT")
 
 
-def test_ambiguous_names_stay_unmatched():
+def test_shared_names_told_apart_by_status_or_left_unmatched():
     m, un = match_names(["Kingston (C)", "Kingston (DC)"], ["Kingston (Vic.)", "Kingston (SA)"])
-    assert m == {} and set(un["ambiguous"]) >= {"Kingston (C)", "Kingston (DC)"}
+    assert m == {"Kingston (DC)": "Kingston (SA)", "Kingston (C)": "Kingston (Vic.)"}  # (DC): South Australia
+    m, un = match_names(["Bayside (C)"], ["Bayside (NSW)", "Bayside (Vic.)"])  # (C) exists in both states
+    assert m == {} and un["old"] == ["Bayside (C)"] and "Bayside (NSW)" in un["ambiguous"]
 
 
 def test_abs_2016_2021_matched_and_growth_finite():

@@ -172,6 +172,12 @@ def register(app: typer.Typer) -> None:
             with con.status("monitor: reading the activity table") as status:
                 df = _read_any(activity, layout.value)
                 col = _value_column(df, value)
+                for y, m in sorted((df.attrs.get("matching") or {}).items()):
+                    con.print(f"regions {y} -> {m['to']}: {m['matched']} of {m['of_latest']} matched "
+                              f"({m['match_rate']:.1%}); unmatched {m['to']}: {', '.join(m['unmatched_new']) or 'none'}",
+                              markup=False, highlight=False)
+                if df.attrs.get("pseudo_regions"):
+                    con.print(f"pseudo-regions dropped: {len(df.attrs['pseudo_regions'])}", markup=False, highlight=False)
                 focus = list(region) if region else None
                 if state is not None:
                     cand = activity / "csv" / "regions.csv" if activity.is_dir() else activity.parent / "regions.csv"

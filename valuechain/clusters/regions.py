@@ -24,7 +24,9 @@ names across censuses (2011/2016 names carry a status suffix, 2021 names do not)
 
 :func:`match_names` matches two lists of names on that key: first on (name, state),
 then, for names still unmatched, on the name alone when it is unique among the
-unmatched names of both lists.  Names whose key is ambiguous (``Kingston (C)`` in
+unmatched names of both lists, and last, for a name shared by LGAs of several states,
+by the status suffixes each state uses (``STATE_STATUS``: "Flinders (M)" is the
+Tasmanian one, "Flinders (S)" the Queensland one).  Names whose key is ambiguous (``Kingston (C)`` in
 Victoria and ``Kingston (DC)`` in South Australia) or that changed otherwise (mergers,
 renames such as Botany Bay + Rockdale -> Bayside) stay unmatched and are reported; the
 ABS correspondence can be passed as a user concordance to ``regions=``.
@@ -47,6 +49,14 @@ __all__ = ["harmonise_regions", "abs_lga_key", "match_names", "LGA_STATUS", "ABS
 
 #: Status suffixes stripped from ABS LGA names.
 LGA_STATUS = ("A", "AC", "B", "C", "CGC", "DC", "IS", "M", "R", "RC", "RegC", "S", "SC", "T", "V")
+#: Status suffixes each state's LGAs use (ABS 2011/2016 names matched to the 2021 names of
+#: the eiat ``regions.csv`` LGA -> state table); resolves a shared name in two states
+#: ("Flinders (M)" is the Tasmanian one, "Flinders (S)" the Queensland one).
+STATE_STATUS = {
+    "nsw": {"A", "C"}, "vic": {"B", "C", "RC", "S"}, "qld": {"C", "R", "S", "T"},
+    "sa": {"AC", "C", "DC", "M", "RC", "RegC", "T"}, "wa": {"C", "S", "T"}, "tas": {"C", "M"},
+    "nt": {"C", "M", "R", "S", "T"},
+}
 #: State tags of ABS names (kept as the key's state).
 STATE_TAGS = ("NSW", "Vic.", "Vic", "Qld", "SA", "WA", "Tas.", "Tas", "NT", "ACT", "OT")
 
@@ -149,10 +159,49 @@ def match_names(old: Any, new: Any, *, key: Any = abs_lga_key) -> tuple[dict[str
         for k, n in io.items():
             if k in iw:
                 mapping[n] = iw[k]
+    _by_status(old, new, mapping, key)
     used = set(mapping.values())
     un = {"old": [n for n in old if n not in mapping], "new": [n for n in new if n not in used]}
     un["ambiguous"] = sorted(ambiguous & (set(un["old"]) | set(un["new"])))
     return mapping, un
+
+
+def _status_of(name: str) -> str | None:
+    m = re.search(r"\((" + "|".join(re.escape(x) for x in LGA_STATUS) + r")\)", _norm(name))
+    return m.group(1) if m else None
+
+
+def _by_status(old: list[str], new: list[str], mapping: dict[str, str], key: Any) -> None:
+    """Third pass: names shared by LGAs of several states, told apart by the status suffix (STATE_STATUS)."""
+    used = set(mapping.values())
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for n in old:
+        if n not in mapping:
+            groups.setdefault(key(n).split("|")[0], ([], []))[0].append(n)
+    for n in new:
+        if n not in used:
+            groups.setdefault(key(n).split("|")[0], ([], []))[1].append(n)
+    for olds, news in groups.values():
+        if not olds or not news:
+            continue
+        states = {n: (key(n).split("|") + [""])[1] for n in news}
+        cand = {o: [n for n in news if _status_of(o) in STATE_STATUS.get(states[n], set())] for o in olds}
+        changed = True
+        while changed:
+            changed = False
+            taken = set(mapping.values())
+            for o in olds:
+                if o in mapping:
+                    continue
+                free = [n for n in cand[o] if n not in taken]
+                if len(free) == 1:
+                    # the only new name this LGA's status allows; and no other old name competes for it alone
+                    rivals = [r for r in olds if r != o and r not in mapping and
+                              [n for n in cand[r] if n not in taken] == free]
+                    if not rivals:
+                        mapping[o] = free[0]
+                        taken.add(free[0])
+                        changed = True
 
 
 def _concordance(regions: Any) -> pd.DataFrame:
