@@ -88,3 +88,17 @@ def test_regional_filters_not_applied_and_sign_on_income():
     assert eci.corr(np.log(per_job.reindex(eci.index))) > 0.3
     ap = vc.clusters.adjacent_possible(r_inc, "Washington", top=10)
     assert "Gasoline stations" not in ap.index and "Farm employment" not in ap.index[:3]
+
+
+def test_suppressed_cells_stay_missing_in_complexity():
+    b = vc.clusters.read_bea_employment(shared_data("us_regional_bea"))
+    b18 = b[b["year"] == 2018]
+    wide = b18.set_index(["region", "industry"])["employment"].unstack()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = vc.clusters.complexity(wide)
+    sup = wide.isna().reindex(index=r.rca.index, columns=r.rca.columns)
+    assert r.attrs["suppressed_cells"] == int(sup.to_numpy().sum()) > 0
+    assert r.rca.where(sup).isna().all().all() and np.isnan(r.rca.to_numpy()[sup.to_numpy()]).all()
+    assert (r.mcp.to_numpy()[sup.to_numpy()] == 0).all()
+    assert "Internet publishing and broadcasting" in r.dropped["activities"]  # fully suppressed: dropped, not 0

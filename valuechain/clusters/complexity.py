@@ -33,8 +33,10 @@ produces carry no information (their RCA is 0/0); they are dropped before the
 computation and listed in :attr:`Complexity.dropped`, as are locations with zero
 diversity and activities with zero ubiquity at the chosen threshold (RCA is then
 computed with them, everything else without them; py-ecomplexity returns NaN for
-every ECI in that case).  Missing values (NaN) are
-read as zero; negative or infinite values are refused.
+every ECI in that case).  Missing values (NaN: suppressed cells such as BEA's "(D)")
+stay missing: they are left out of the totals, count as not present in ``M`` (a
+suppressed cell reveals no advantage) and their RCA is NaN in :attr:`Complexity.rca`;
+``attrs["suppressed_cells"]`` counts them.  Negative or infinite values are refused.
 """
 
 from __future__ import annotations
@@ -125,8 +127,11 @@ def value_matrix(exports: Any, *, year: int | None = None, func: str = "complexi
             f"{func}: values must be finite and non-negative; found {arr[bad[0], bad[1]]!r} for location "
             f"{mat.index[bad[0]]!r}, activity {mat.columns[bad[1]]!r}."
         )
-    if np.isnan(arr).any():
+    n_nan = int(np.isnan(arr).sum())
+    if n_nan:
+        nan_mask = np.isnan(arr)
         mat = mat.fillna(0.0)
+        mat.attrs["suppressed_mask"] = nan_mask
     mat.index = mat.index.rename(LOC)
     mat.columns = mat.columns.rename(ACT)
     return mat
@@ -155,6 +160,7 @@ def rca(exports: Any, *, year: int | None = None) -> pd.DataFrame:
     [[1.333, 0.0], [0.667, 2.0]]
     """
     mat = value_matrix(exports, year=year, func="rca")
+    mat.attrs.pop("suppressed_mask", None)
     X = mat.to_numpy()
     row = X.sum(axis=1)
     col = X.sum(axis=0)
@@ -617,6 +623,9 @@ def complexity(
 
     check_choice(sign, "sign", func, ("auto", "diversity", "income"))
     mat = value_matrix(exports, year=year, func=func)
+    sup_mask = mat.attrs.pop("suppressed_mask", None)
+    if sup_mask is not None:
+        sup_df = pd.DataFrame(sup_mask, index=mat.index, columns=mat.columns)
     mat, filt = _apply_filters(mat, exports, func, filters=filters, unit=unit, population=population,
                                min_population=min_population, min_exports=min_exports, exclude=exclude,
                                min_product_share=min_product_share, traded_only=traded_only,
@@ -750,6 +759,7 @@ def complexity(
         "year": year,
         "source": getattr(getattr(exports, "meta", None), "source", ""),
         "filters": filt,
+        "suppressed_cells": 0 if sup_mask is None else int(sup_df.reindex(index=locs, columns=acts).to_numpy().sum()),
         "sign": anchor,
         "diagnostics": _diagnostics(eci, kc, inc, spectrum, anchor),
     }
@@ -774,7 +784,8 @@ def complexity(
     return Complexity(
         locations=locations,
         activities=activities,
-        rca=frame(R, "rpca" if presence == "rpop" else "rca"),
+        rca=frame(R if sup_mask is None else np.where(sup_df.reindex(index=locs, columns=acts).to_numpy(), np.nan, R),
+                  "rpca" if presence == "rpop" else "rca"),
         mcp=frame(M, "mcp"),
         density=frame(density, "density"),
         cog=frame(cog, "cog"),
