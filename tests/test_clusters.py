@@ -138,7 +138,7 @@ def test_bad_activity_input():
 
 def test_read_abs_eiat_real_file():
     d = shared_data("australia_abs_eiat")
-    lga = vc.clusters.read_abs_eiat(d)
+    lga = vc.clusters.read_abs_eiat(d, drop_pseudo=False, harmonise=False)
     assert set(lga["year"].unique()) == {2011, 2016, 2021}
     assert lga["industry"].nunique() == 19  # ANZSIC divisions, pseudo-industries dropped
     raw = pd.read_csv(d / "csv" / "work_lga_employment_by_industry_2011_2016_2021.csv.gz")
@@ -170,8 +170,11 @@ def test_read_bea_employment_real_file():
     lq = vc.clusters.location_quotients(b, year=2018)
     mining = [i for i in b["industry"].unique() if i.lower().startswith("oil and gas")]
     assert mining and lq.loc[("Wyoming", mining[0]), "lq"] > 3
-    k = vc.clusters.regional_kpis(b)
+    k = vc.clusters.regional_kpis(b, suppressed="skip")
     assert k.loc[(2018, "District of Columbia"), "krugman"] > k.loc[(2018, "Ohio"), "krugman"]
+    strict = vc.clusters.regional_kpis(b)
+    sup = strict["reason"] == "suppressed"
+    assert sup.any() and strict.loc[sup, "krugman"].isna().all()
 
 
 def test_employment_readers_name_what_a_folder_lacks(tmp_path):

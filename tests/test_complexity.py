@@ -44,7 +44,7 @@ def oracle(sitc):
 
 @pytest.fixture(scope="module")
 def ours(sitc):
-    return vc.clusters.complexity(sitc)
+    return vc.clusters.complexity(sitc, filters="none")  # the oracles run on the unfiltered sample
 
 
 def _compare(res, o, tol_ep=1e-6, tol=1e-4):
@@ -86,7 +86,7 @@ def test_matches_ecomplexity_variants(sitc_small, variant):
         "continuous": ({"continuous": True}, {"proximity": "continuous"}),
         "threshold": ({"rca_mcp_threshold": 0.5}, {"threshold": 0.5}),
     }[variant]
-    _compare(vc.clusters.complexity(sitc_small, **ours), _ecomplexity(sitc_small, **kw))
+    _compare(vc.clusters.complexity(sitc_small, filters="none", **ours), _ecomplexity(sitc_small, **kw))
 
 
 def test_matches_ecomplexity_rpop_hs_1962():
@@ -98,18 +98,19 @@ def test_matches_ecomplexity_rpop_hs_1962():
     popdf = pd.DataFrame({"year": 2000, "country": pop.index, "pop": pop.to_numpy()})
     o = _ecomplexity(df, presence_test="rpop", pop=popdf)
     assert o["eci"].notna().all()  # every country has some RpcA >= 1, so the oracle is defined
-    r = vc.clusters.complexity(df, presence="rpop", population=pop)
+    r = vc.clusters.complexity(df, presence="rpop", population=pop, filters="none")
     _compare(r, o.assign(rca=o["rpop"]))
 
 
 def test_zero_diversity_at_threshold_is_dropped():
-    # "flat" exports the world mix (RCA = 1 everywhere): no presence at threshold 1.5
+    # "flat" exports the world mix (RCA = 1 everywhere): no presence at threshold 1.2
+    # (at 1.5 the rest is an identity presence matrix: ECI undefined, see test_cluster_complexity.py)
     X = pd.DataFrame([[8.0, 1.0, 1.0], [1.0, 8.0, 1.0], [1.0, 1.0, 8.0], [1.0, 8.0, 8.0]],
                      index=["a", "b", "c", "d"], columns=["x", "y", "z"])
     X.loc["flat"] = X.sum(axis=0) / 10
-    r = vc.clusters.complexity(X, threshold=1.5)
+    r = vc.clusters.complexity(X, threshold=1.2)
     R = vc.clusters.rca(X)
-    expected = [loc for loc in X.index if (R.loc[loc] < 1.5).all()]
+    expected = [loc for loc in X.index if (R.loc[loc] < 1.2).all()]
     assert "flat" in expected and list(r.dropped["locations"]) == expected
     assert (r.locations["diversity"] > 0).all() and r.locations["eci"].notna().all()
     # RCA is still measured against the full world, flat included
@@ -127,9 +128,9 @@ def test_fitness_matches_r_economiccomplexity(ours):
 
 def test_reflections_converge_to_eigenvector(ours, sitc):
     # reflections are power iterations on the same matrix: with enough steps they reach the eigenvector
-    many = vc.clusters.complexity(sitc, method="reflections", iterations=400)
+    many = vc.clusters.complexity(sitc, method="reflections", iterations=400, filters="none")
     np.testing.assert_allclose(many.locations["eci"], ours.locations["eci"], atol=1e-4)
-    few = vc.clusters.complexity(sitc, method="reflections")  # default 20 (R economiccomplexity's default)
+    few = vc.clusters.complexity(sitc, method="reflections", filters="none")  # default 20 (R economiccomplexity's default)
     rho = few.locations["eci"].rank().corr(ours.locations["eci"].rank())
     assert rho > 0.9
 
@@ -196,7 +197,7 @@ def test_zero_rows_dropped_and_input_untouched():
     X = pd.DataFrame([[5.0, 1.0, 0.0, 2.0], [0.0, 0.0, 0.0, 0.0], [1.0, 4.0, 0.0, 1.0], [2.0, 2.0, 0.0, 6.0]],
                      index=["a", "b", "c", "d"], columns=["w", "x", "y", "z"])
     before = X.copy()
-    r = vc.clusters.complexity(X)
+    r = vc.clusters.complexity(X, threshold=0.65)  # at 1 the presence matrix is an identity: ECI undefined
     pd.testing.assert_frame_equal(X, before)
     assert list(r.dropped["locations"]) == ["b"] and list(r.dropped["activities"]) == ["y"]
     assert list(r.locations.index) == ["a", "c", "d"]

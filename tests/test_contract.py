@@ -176,6 +176,11 @@ CASES: dict[str, Case] = {
     "clusters.regional_kpis": Case(lambda i: ((i["wide"],), {}), bad=({"min_stars": 0}, "min_stars")),
     "clusters.herfindahl": Case(lambda i: ((i["long"],), {"year": 2020}), bad=({"year": 1800}, "year")),
     "clusters.krugman": Case(lambda i: ((i["wide"],), {}), bad=({"reference": "moon"}, "reference")),
+    "clusters.lq_change": Case(lambda i: ((i["long"],), {}), bad=({"start": 1800}, "start")),
+    "clusters.entry_list": Case(lambda i: ((i["long"],), {}), bad=({"threshold": -1.0}, "threshold")),
+    "clusters.exit_list": Case(lambda i: ((i["long"],), {}), bad=({"threshold": -1.0}, "threshold")),
+    "clusters.shift_share": Case(lambda i: ((i["long"],), {}), bad=({"end": 1800}, "end")),
+    "clusters.specialisation_stars": Case(lambda i: ((i["wide"],), {}), bad=({"min_stars": 0}, "min_stars")),
     "clusters.related_industries": Case(lambda i: ((i["table"],), {"n_clusters": 2}), bad=({"method": "astrology"}, "method")),
     "clusters.io_relatedness": T(),
     "clusters.adjusted_rand_index": Case(lambda i: (([0, 0, 1, 1], [5, 5, 7, 7]), {}), scalar=True, wrong_type=False),
@@ -198,6 +203,10 @@ NOT_METRICS = {
     "clusters.read_activity": "file reader (fuzzed with the readers)",
     "clusters.read_abs_eiat": "file reader", "clusters.read_bea_employment": "file reader",
     "clusters.tidy_activity": "data reshaping helper (wide -> long activity), not a metric",
+    "clusters.harmonise_regions": "data reshaping helper (region concordance), not a metric",
+    "clusters.traded_industries": "classification lookup (traded/local), not a metric",
+    "clusters.monitor": "HTML page (checked in tests/test_cluster_monitor.py and the browser test)",
+    "clusters.monitor_data": "bundle of the monitor page's tables (each from a checked metric)",
 }
 
 #: Deviations known today: (name, check) -> reason.  Checks: "labelled", "metric",

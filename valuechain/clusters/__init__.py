@@ -8,21 +8,31 @@
   industries from input-output links, co-location and occupations;
 * :mod:`~valuechain.clusters.complexity` — RCA, ECI/PCI, fitness, proximity, density,
   COI, COG, product space;
-* :mod:`~valuechain.clusters.adjacent` — the adjacent possible of a location.
+* :mod:`~valuechain.clusters.adjacent` — the adjacent possible of a location;
+* :mod:`~valuechain.clusters.regions` — region concordances and ABS LGA name matching;
+* :mod:`~valuechain.clusters.traded` — traded vs local industries (U.S. Cluster Mapping).
 """
 
 from .activity import activity_matrix, read_abs_eiat, read_activity, read_bea_employment, tidy_activity
 from .adjacent import adjacent_possible
 from .complexity import Complexity, complexity, product_space, rca
 from .related import RelatedIndustries, adjusted_rand_index, io_relatedness, related_industries
+from .monitor import monitor, monitor_data
+from .regions import harmonise_regions
 from .specialisation import (
     cluster_kpis,
+    entry_list,
+    exit_list,
     herfindahl,
     krugman,
     location_quotients,
+    lq_change,
     regional_kpis,
+    shift_share,
+    specialisation_stars,
     stars,
 )
+from .traded import traded_industries
 
 __all__ = [
     "tidy_activity",
@@ -45,4 +55,13 @@ __all__ = [
     "rca",
     "product_space",
     "adjacent_possible",
+    "harmonise_regions",
+    "lq_change",
+    "entry_list",
+    "exit_list",
+    "shift_share",
+    "specialisation_stars",
+    "traded_industries",
+    "monitor",
+    "monitor_data",
 ]

@@ -184,7 +184,8 @@ def _published_file(p: Path, pattern: str, *, subdirs: tuple[str, ...] = (".",),
     return p
 
 
-def read_abs_eiat(path: str | Path, *, level: str = "lga", drop_unallocated: bool = True) -> pd.DataFrame:
+def read_abs_eiat(path: str | Path, *, level: str = "lga", drop_unallocated: bool = True, drop_pseudo: bool = True,
+                  harmonise: bool = True, regions: Any = None) -> pd.DataFrame:
     """Read ABS Census employment by place of work x industry (``eiat`` package CSV layout).
 
     Parameters
@@ -197,6 +198,21 @@ def read_abs_eiat(path: str | Path, *, level: str = "lga", drop_unallocated: boo
         Which file to take when *path* is a folder.
     drop_unallocated : bool, default True
         Drop the ABS pseudo-industries "Inadequately described", "Not stated", "Not applicable".
+    drop_pseudo : bool, default True
+        Drop the pseudo-regions (no area of work: "Migratory - Offshore - Shipping (NSW)",
+        "No usual address", "POW not stated", "POW Capital city undefined", "POW State/Territory
+        undefined"); they are listed in ``attrs["pseudo_regions"]``.  "Unincorporated ACT" (Canberra)
+        and the other unincorporated areas are real places and kept.
+    harmonise : bool, default True
+        Rename the LGAs of earlier censuses to their name in the latest census of the file,
+        matched by the documented name normalisation of
+        :func:`valuechain.clusters.regions.abs_lga_key` (status suffixes such as "(C)",
+        "(DC)", "(S)" stripped; the file carries no LGA codes).  ``attrs["matching"]`` gives,
+        per earlier census, the number matched and the names still unmatched (mergers and
+        renames: pass the ABS correspondence as *regions*).
+    regions : DataFrame or dict, optional
+        A user concordance (old -> new [, share]) applied after the matching, see
+        :func:`valuechain.clusters.harmonise_regions`.
 
     Returns
     -------
@@ -230,10 +246,62 @@ def read_abs_eiat(path: str | Path, *, level: str = "lga", drop_unallocated: boo
             f"found {list(df.columns)}."
         )
     df = df.rename(columns={reg: "region"})[["region", "industry", "year", "employment"]]
+    from .regions import harmonise_regions, is_pseudo_region, match_names
+
     if drop_unallocated:
         df = df[~df["industry"].isin(ABS_UNALLOCATED)]
+    df = df.assign(region=df["region"].astype(str))
+    pseudo: list[str] = []
+    if drop_pseudo:
+        names = pd.Series(pd.unique(df["region"]))
+        flag = names.map(is_pseudo_region).to_numpy(dtype=bool)
+        pseudo = sorted(names[flag].tolist())
+        df = df[~df["region"].isin(pseudo)]
     out = tidy_activity(df)
-    out.attrs = {"source": f"ABS Census (TableBuilder) via eiat: {name}", "unit": "persons employed (place of work)"}
+    matching: dict[int, dict[str, Any]] = {}
+    if harmonise and "year" in out.columns and out["year"].nunique() > 1:
+        years = sorted(out["year"].unique().tolist())
+        latest = pd.unique(out.loc[out["year"] == years[-1], "region"])
+        rename: dict[tuple[int, str], str] = {}
+        for y in years[:-1]:
+            names_y = pd.unique(out.loc[out["year"] == y, "region"])
+            mapping, un = match_names(names_y, latest)
+            rename.update({(y, o): n for o, n in mapping.items()})
+            matching[int(y)] = {"to": int(years[-1]), "matched": len(mapping), "of_latest": int(len(latest)),
+                                "match_rate": len(mapping) / max(len(latest), 1),
+                                "unmatched_old": un["old"], "unmatched_new": un["new"], "ambiguous": un["ambiguous"]}
+        keys = list(zip(out["year"].tolist(), out["region"].tolist()))
+        out["region"] = [rename.get(k, k[1]) for k in keys]
+    if regions is not None:
+        out = harmonise_regions(out, regions)
+    out.attrs = {"source": f"ABS Census (TableBuilder) via eiat: {name}", "unit": "persons employed (place of work)",
+                 "spatial_scale": "LGA" if reg.startswith("lga") else "state", "pseudo_regions": pseudo,
+                 "matching": matching,
+                 "matching_rule": "LGA names matched to the latest census by valuechain.clusters.regions.abs_lga_key"}
+    return out
+
+
+def _bea_published_totals(df: pd.DataFrame, ycols: list[str], states_only: bool) -> dict[str, Any]:
+    """Published totals of a SAEMP25N file: line 10 (total employment) by state and the US rows by line.
+
+    ``{"region_totals": {year: {region: jobs}}, "industry_totals": {year: {line_code: jobs}},
+    "grand_total": {year: jobs}}``; years as strings; only what the file has.
+    """
+    out: dict[str, Any] = {}
+    fips = pd.to_numeric(df["GeoFips"], errors="coerce")
+    line = pd.to_numeric(df["LineCode"], errors="coerce")
+    states = (fips > 0) & (fips < 90000) if states_only else fips.notna()
+    tot = df[states & (line == 10)]
+    us = df[fips == 0]
+    if len(tot):
+        out["region_totals"] = {y: {str(r): float(v) for r, v in zip(tot["GeoName"], pd.to_numeric(tot[y], errors="coerce"))
+                                    if np.isfinite(v)} for y in ycols}
+    if len(us):
+        out["industry_totals"] = {y: {int(c): float(v) for c, v in zip(line[us.index], pd.to_numeric(us[y], errors="coerce"))
+                                      if np.isfinite(v) and c != 10} for y in ycols}
+        g = us[line[us.index] == 10]
+        if len(g):
+            out["grand_total"] = {y: float(pd.to_numeric(g[y], errors="coerce").iloc[0]) for y in ycols}
     return out
 
 
@@ -299,6 +367,7 @@ def read_bea_employment(
             f"{name}: expected columns GeoFips, GeoName, LineCode and year columns (BEA SAEMP25N layout); "
             f"found {list(df.columns)[:8]}."
         )
+    published = _bea_published_totals(df, ycols, states_only)
     if states_only:
         fips = pd.to_numeric(df["GeoFips"], errors="coerce")
         df = df[(fips > 0) & (fips < 90000)]
@@ -328,7 +397,16 @@ def read_bea_employment(
     out = tidy_activity(long[["region", "industry", "year", "employment", "line_code"]])
     out = out[["region", "industry", "year", "employment", "line_code"]]
     out["line_code"] = out["line_code"].astype(np.int64)
-    out.attrs = {"source": f"BEA Regional Accounts SAEMP25N: {name}", "unit": "jobs (full- and part-time)"}
+    if years is not None:
+        published = {k: {y: v for y, v in d.items() if y in ycols} for k, d in published.items()}
+    if detailed and published.get("industry_totals"):
+        published["industry_totals"] = {y: {labels[int(c)]: v for c, v in d.items() if int(c) in labels}
+                                        for y, d in published["industry_totals"].items()}
+    else:
+        published.pop("industry_totals", None)
+    out.attrs = {"source": f"BEA Regional Accounts SAEMP25N: {name}", "unit": "jobs (full- and part-time)",
+                 "spatial_scale": "state", "published_totals": published,
+                 "suppressed_rule": "(D), (L), (NA) and other non-numeric flags are NaN (suppressed)"}
     return out
 
 

@@ -33,12 +33,15 @@ produces carry no information (their RCA is 0/0); they are dropped before the
 computation and listed in :attr:`Complexity.dropped`, as are locations with zero
 diversity and activities with zero ubiquity at the chosen threshold (RCA is then
 computed with them, everything else without them; py-ecomplexity returns NaN for
-every ECI in that case).  Missing values (NaN) are
-read as zero; negative or infinite values are refused.
+every ECI in that case).  Missing values (NaN: suppressed cells such as BEA's "(D)")
+stay missing: they are left out of the totals, count as not present in ``M`` (a
+suppressed cell reveals no advantage) and their RCA is NaN in :attr:`Complexity.rca`;
+``attrs["suppressed_cells"]`` counts them.  Negative or infinite values are refused.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Mapping
@@ -124,8 +127,11 @@ def value_matrix(exports: Any, *, year: int | None = None, func: str = "complexi
             f"{func}: values must be finite and non-negative; found {arr[bad[0], bad[1]]!r} for location "
             f"{mat.index[bad[0]]!r}, activity {mat.columns[bad[1]]!r}."
         )
-    if np.isnan(arr).any():
+    n_nan = int(np.isnan(arr).sum())
+    if n_nan:
+        nan_mask = np.isnan(arr)
         mat = mat.fillna(0.0)
+        mat.attrs["suppressed_mask"] = nan_mask
     mat.index = mat.index.rename(LOC)
     mat.columns = mat.columns.rename(ACT)
     return mat
@@ -154,6 +160,7 @@ def rca(exports: Any, *, year: int | None = None) -> pd.DataFrame:
     [[1.333, 0.0], [0.667, 2.0]]
     """
     mat = value_matrix(exports, year=year, func="rca")
+    mat.attrs.pop("suppressed_mask", None)
     X = mat.to_numpy()
     row = X.sum(axis=1)
     col = X.sum(axis=0)
@@ -228,11 +235,13 @@ class Complexity:
         """The product-space edge list; see :func:`product_space`."""
         return product_space(self.proximity, min_proximity=min_proximity)
 
-    def adjacent_possible(self, location: Any, **kwargs: Any) -> pd.DataFrame:
+    def adjacent_possible(self, location: Any, *, top: int | None = 20,
+                          weights: tuple[float, float, float] = (0.5, 0.25, 0.25), split: str = "mean") -> pd.DataFrame:
         """Ranked candidate activities of *location*; see :func:`valuechain.clusters.adjacent_possible`."""
-        from .adjacent import adjacent_possible
+        from ._adjacent import check_options, rank
 
-        return adjacent_possible(self, location, **kwargs)
+        top, w = check_options(top, weights, split, "adjacent_possible")
+        return rank(self, location, top, w, split, "adjacent_possible")
 
     def __repr__(self) -> str:
         return (
@@ -251,6 +260,8 @@ def _second_eigenvector(M: np.ndarray, kc: np.ndarray, kp: np.ndarray) -> np.nda
     """
     A = M * (1.0 / np.sqrt(kc))[:, None] * (1.0 / np.sqrt(kp))[None, :]
     n_c, n_p = A.shape
+    _check_spectrum(_spectrum(M, kc, kp))
+    _check_like_reflections(M, kc, kp)
     if n_c < n_p:
         w, U = np.linalg.eigh(A @ A.T)
         lam, u = w[-2], U[:, -2]
@@ -264,6 +275,155 @@ def _second_eigenvector(M: np.ndarray, kc: np.ndarray, kp: np.ndarray) -> np.nda
             raise ConvergenceError("ECI is undefined: the presence matrix has rank 1 (all locations alike).")
     vec = v / np.sqrt(kp)
     return vec / np.linalg.norm(vec)
+
+
+def _spectrum(M: np.ndarray, kc: np.ndarray, kp: np.ndarray) -> np.ndarray:
+    """Eigenvalues of ``M̃`` in decreasing order (from the smaller Gram matrix)."""
+    A = M * (1.0 / np.sqrt(kc))[:, None] * (1.0 / np.sqrt(kp))[None, :]
+    G = A @ A.T if A.shape[0] <= A.shape[1] else A.T @ A
+    return np.linalg.eigvalsh(G)[::-1]
+
+
+def _check_spectrum(w: np.ndarray) -> None:
+    tol = 1e-9 * max(float(w[0]), 1e-300)
+    if len(w) < 2 or w[1] <= tol:
+        raise ConvergenceError("ECI is undefined: the presence matrix has rank 1 (all locations alike).")
+
+
+
+def _check_like_reflections(M: np.ndarray, kc: np.ndarray, kp: np.ndarray) -> None:
+    """Raise where the method of reflections raises: its first step is constant (all locations alike)."""
+    c = (M / kc[:, None]) @ kp
+    p = (M / kp[None, :]).T @ kc
+    for v in (c, p):
+        if np.ptp(v) <= 1e-12 * max(float(np.abs(v).max()), 1e-300):
+            raise ConvergenceError("ECI is undefined: the complexity vector is constant (all locations alike).")
+
+
+def _diagnostics(eci: np.ndarray, kc: np.ndarray, inc: np.ndarray | None, w: np.ndarray,
+                 anchor: str) -> dict[str, Any]:
+    import warnings
+
+    d: dict[str, Any] = {"corr_eci_diversity": _corr(eci, kc.astype(float))}
+    if inc is not None:
+        ok = np.isfinite(inc)
+        d["corr_eci_log_income"] = _corr(eci[ok], inc[ok]) if ok.sum() > 2 else float("nan")
+    lam2 = float(w[1]) if len(w) > 1 else 0.0
+    lam3 = float(w[2]) if len(w) > 2 else 0.0
+    d["eigenvalues"] = [float(v) for v in w[:4]]
+    d["eigen_gap"] = (lam2 - lam3) / lam2 if lam2 > 0 else 0.0
+    warn = []
+    if abs(d["corr_eci_diversity"]) < 0.1:
+        warn.append(f"|corr(ECI, diversity)| = {abs(d['corr_eci_diversity']):.3f} < 0.1: the ranking carries "
+                    "little of the diversity signal")
+    if "corr_eci_log_income" in d and abs(d["corr_eci_log_income"]) < 0.1:
+        warn.append(f"|corr(ECI, log income)| = {abs(d['corr_eci_log_income']):.3f} < 0.1")
+    if d["eigen_gap"] < 0.01:
+        warn.append(f"eigen-gap (λ2 - λ3) / λ2 = {d['eigen_gap']:.2e} is near zero: the ECI ordering is fragile")
+    if len(w) > 1 and float(w[0]) - lam2 <= 1e-9 * float(w[0]):
+        warn.append("the first eigenvalue is repeated: the presence matrix falls into disconnected blocks and the "
+                    "ECI ordering across blocks is arbitrary")
+    d["warnings"] = warn
+    d["sign_anchor"] = anchor
+    for m in warn:
+        warnings.warn(f"complexity: {m}", UserWarning, stacklevel=3)
+    return d
+
+
+_UNITS = {"usd": 1.0, "us$": 1.0, "dollars": 1.0, "usd thousand": 1e3, "kusd": 1e3, "thousand usd": 1e3,
+          "usd thousands": 1e3, "1000 usd": 1e3, "usd million": 1e6, "musd": 1e6, "million usd": 1e6,
+          "usd millions": 1e6, "usd billion": 1e9, "busd": 1e9, "billion usd": 1e9}
+
+
+@functools.lru_cache(maxsize=1)
+def country_population() -> pd.Series:
+    """The shipped country population table (persons by upper-case ISO3 code; NaN = unknown).
+
+    Source: the countryinfo package 1.0.1 (MIT), c. 2013-2015 estimates; old codes (ROM,
+    ZAR, TMP, SCG, YUG) as aliases.  See ``valuechain/datasets/data/country_population.csv``.
+
+    Examples
+    --------
+    >>> from valuechain.clusters.complexity import country_population
+    >>> bool(country_population()["JPN"] > 1e8), bool(country_population()["SGS"] < 1e3)
+    (True, True)
+    """
+    from importlib import resources
+
+    with resources.files("valuechain.datasets").joinpath("data", "country_population.csv").open(
+            "r", encoding="utf-8") as f:
+        df = pd.read_csv(f, comment="#", keep_default_na=False, na_values=[""])
+    return pd.Series(df["population"].astype(float).to_numpy(), index=df["iso3"].str.upper(), name="population")
+
+
+def _unit_factor(unit: Any) -> float | None:
+    if unit is None:
+        return None
+    return _UNITS.get(" ".join(str(unit).replace("_", " ").split()).lower())
+
+
+def _apply_filters(mat: pd.DataFrame, exports: Any, func: str, *, filters: Any, unit: str | None,
+                   population: Any, min_population: float, min_exports: float, exclude: Any,
+                   min_product_share: float, traded_only: Any, manual: bool) -> tuple[pd.DataFrame, list[dict]]:
+    from .traded import traded_mask
+
+    applied: list[dict[str, Any]] = []
+    if not manual and traded_only is not False:
+        mask, note = traded_mask(mat.columns, traded_only, func)
+        if not mask.all():
+            applied.append({"rule": note, "dropped_activities": [str(c) for c in mat.columns[~mask]]})
+            mat = mat.loc[:, mask]
+    if filters is True:
+        filters = "atlas"
+    elif filters is False or filters is None:
+        filters = "none"
+    check_choice(filters, "filters", func, ("auto", "atlas", "none"))
+    if filters == "none" or manual:
+        return mat, applied
+    table = country_population()
+    codes = pd.Index([str(c).upper() for c in mat.index])
+    is_country = codes.isin(table.index).mean() >= 0.8
+    if filters == "auto" and not is_country:
+        applied.append({"rule": "Atlas country filters not applied (locations are not ISO3 country codes)"})
+        return mat, applied
+    min_population = check_number(min_population, "min_population", func, low=0)
+    min_exports = check_number(min_exports, "min_exports", func, low=0)
+    min_product_share = check_number(min_product_share, "min_product_share", func, low=0, high=1)
+    # population
+    if population is not None:
+        pop = pd.Series(population).astype(float)
+        pop.index = pd.Index([str(c).upper() for c in pop.index])
+        src = "population given by the caller"
+    else:
+        pop, src = table, "shipped country_population.csv (countryinfo 1.0.1)"
+    pv = pop.reindex(codes).to_numpy()
+    unknown = np.isnan(pv)
+    small = ~unknown & (pv <= min_population)
+    applied.append({"rule": f"population > {min_population:,.0f} ({src}); unknown population dropped",
+                    "dropped_locations": [str(c) for c in mat.index[small | unknown]]})
+    keep = ~(small | unknown)
+    # exports
+    u = unit or getattr(getattr(exports, "meta", None), "unit", None) or (getattr(exports, "attrs", {}) or {}).get("unit")
+    fac = _unit_factor(u)
+    if fac is None:
+        applied.append({"rule": f"exports >= USD {min_exports:,.0f}: skipped (unit {u!r} unknown; pass unit='USD', "
+                                "'USD thousand'...)", "dropped_locations": []})
+    else:
+        tot = mat.to_numpy().sum(axis=1) * fac
+        low = keep & (tot < min_exports)
+        applied.append({"rule": f"exports >= USD {min_exports:,.0f} (unit {u!r})",
+                        "dropped_locations": [str(c) for c in mat.index[low]]})
+        keep &= ~low
+    ex = {str(e).upper() for e in (exclude or ())}
+    bad = keep & codes.isin(ex)
+    applied.append({"rule": f"Atlas data-quality exclusions {sorted(ex)}", "dropped_locations": [str(c) for c in mat.index[bad]]})
+    keep &= ~bad
+    mat = mat.loc[keep]
+    col = mat.to_numpy().sum(axis=0)
+    tiny = col < min_product_share * col.sum()
+    applied.append({"rule": f"products with world trade >= {min_product_share:g} of the total",
+                    "dropped_activities": [str(c) for c in mat.columns[tiny]]})
+    return mat.loc[:, ~tiny], applied
 
 
 def _reflections(M: np.ndarray, kc: np.ndarray, kp: np.ndarray, iterations: int) -> tuple[np.ndarray, np.ndarray]:
@@ -345,6 +505,15 @@ def complexity(
     proximity: str | pd.DataFrame = "discrete",
     iterations: int = 20,
     fitness_iterations: int = 20,
+    filters: Any = "auto",
+    unit: str | None = None,
+    min_population: float = 1.2e6,
+    min_exports: float = 1e9,
+    exclude: Any = ("IRQ", "MAC", "TCD"),
+    min_product_share: float = 1e-6,
+    income: pd.Series | None = None,
+    sign: str = "auto",
+    traded_only: Any = True,
 ) -> Complexity:
     """Economic complexity, relatedness and outlook of every location and activity.
 
@@ -379,6 +548,36 @@ def complexity(
         Number of reflections.
     fitness_iterations : int, default 20
         Iterations of the fitness-complexity map.
+    filters : {"auto", "atlas", "none"} or bool, default "auto"
+        The Atlas of Economic Complexity sample rules (METHODS.md §16): keep countries with
+        population above *min_population* (the shipped table
+        ``valuechain/datasets/data/country_population.csv`` unless *population* is given;
+        countries of unknown population are dropped), exports at least *min_exports* USD
+        (the value averaged over the years of the input; applied only when the unit is
+        known: *unit* or the trade table's ``meta.unit``/``attrs["unit"]``; otherwise the
+        result says it was skipped), not in *exclude*; and products whose world trade is
+        at least *min_product_share* of the total.  ``"auto"`` applies them when most
+        locations are ISO 3166 alpha-3 country codes (country data), never to regions.
+        What was applied and dropped is in ``attrs["filters"]``.
+    unit : str, optional
+        Unit of the values: ``"USD"``, ``"USD thousand"`` / ``"kUSD"``, ``"USD million"`` / ``"MUSD"``,
+        ``"USD billion"``.
+    min_population, min_exports : float, default 1.2e6 and 1e9
+        Atlas thresholds (persons, USD per year).
+    exclude : collection, default ("IRQ", "MAC", "TCD")
+        The Atlas data-quality exclusions (Iraq, Macao, Chad).
+    min_product_share : float, default 1e-6
+        Products below this share of world trade are dropped (one part in a million).
+    income : Series, optional
+        Income (GDP per capita, per job) by location: ``attrs["diagnostics"]`` then holds
+        corr(ECI, log income), and with ``sign="auto"`` the ECI sign is set so that this
+        correlation is positive (for regional employment, where diversity can mislead).
+    sign : {"auto", "diversity", "income"}, default "auto"
+        What the ECI sign is anchored on: ``auto`` = income when given, else diversity.
+    traded_only : bool or collection, default True
+        For regional employment: keep only traded industries (see
+        :mod:`valuechain.clusters.traded`); not applied when no activity is classified
+        (trade products).
 
     Returns
     -------
@@ -391,7 +590,8 @@ def complexity(
     ParameterError
         Bad option.  ``TableError``/``LabelError``: bad values or labels.
     ConvergenceError
-        ECI undefined (all locations alike).
+        ECI undefined (all locations alike, or a degenerate spectrum: the second eigenvalue
+        is zero, repeated, or equal to the first, i.e. disconnected blocks) — for both methods.
 
     Examples
     --------
@@ -421,7 +621,15 @@ def complexity(
     else:
         prox_kind = check_choice(proximity, "proximity", func, ("discrete", "asymmetric", "continuous"))
 
+    check_choice(sign, "sign", func, ("auto", "diversity", "income"))
     mat = value_matrix(exports, year=year, func=func)
+    sup_mask = mat.attrs.pop("suppressed_mask", None)
+    if sup_mask is not None:
+        sup_df = pd.DataFrame(sup_mask, index=mat.index, columns=mat.columns)
+    mat, filt = _apply_filters(mat, exports, func, filters=filters, unit=unit, population=population,
+                               min_population=min_population, min_exports=min_exports, exclude=exclude,
+                               min_product_share=min_product_share, traded_only=traded_only,
+                               manual=presence == "manual")
     X = mat.to_numpy()
     keep_r = X.sum(axis=1) > 0
     keep_c = X.sum(axis=0) > 0
@@ -474,14 +682,30 @@ def complexity(
 
     # ECI / PCI ------------------------------------------------------------
     Mc = M / kc[:, None]
+    inc = None
+    if income is not None:
+        inc_s = pd.Series(income).astype(float).reindex(locs)
+        inc = np.log(inc_s.where(inc_s > 0).to_numpy())
+    anchor = "income" if (sign == "income" or (sign == "auto" and inc is not None)) else "diversity"
+    if anchor == "income" and inc is None:
+        raise ParameterError(f"The 'income' parameter of {func} is required when sign='income'.")
+
+    def flip(v: np.ndarray) -> bool:
+        if anchor == "income":
+            ok = np.isfinite(inc)
+            return _corr(inc[ok], v[ok]) < 0
+        return _corr(kc, v) < 0
+
+    spectrum = _spectrum(M, kc, kp)
     if method == "eigenvector":
         kp_raw = _second_eigenvector(M, kc, kp)
         kc_raw = Mc @ kp_raw
-        if _corr(kc, kc_raw) < 0:
+        if flip(kc_raw):
             kp_raw, kc_raw = -kp_raw, -kc_raw
     else:
         kc_raw, kp_raw = _reflections(M, kc, kp, iterations)
-        if _corr(kc, kc_raw) < 0:
+        f = flip(kc_raw)
+        if f:
             kc_raw = -kc_raw
         if _corr((M / kp[None, :]).T @ kc_raw, kp_raw) < 0:
             kp_raw = -kp_raw
@@ -534,6 +758,10 @@ def complexity(
         "proximity": prox_kind,
         "year": year,
         "source": getattr(getattr(exports, "meta", None), "source", ""),
+        "filters": filt,
+        "suppressed_cells": 0 if sup_mask is None else int(sup_df.reindex(index=locs, columns=acts).to_numpy().sum()),
+        "sign": anchor,
+        "diagnostics": _diagnostics(eci, kc, inc, spectrum, anchor),
     }
     locations = pd.DataFrame(
         {"value": X.sum(axis=1), "diversity": kc.astype(np.int64), "eci": eci, "coi": coi, "fitness": fit},
@@ -556,7 +784,8 @@ def complexity(
     return Complexity(
         locations=locations,
         activities=activities,
-        rca=frame(R, "rpca" if presence == "rpop" else "rca"),
+        rca=frame(R if sup_mask is None else np.where(sup_df.reindex(index=locs, columns=acts).to_numpy(), np.nan, R),
+                  "rpca" if presence == "rpop" else "rca"),
         mcp=frame(M, "mcp"),
         density=frame(density, "density"),
         cog=frame(cog, "cog"),

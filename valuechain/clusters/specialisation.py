@@ -20,12 +20,30 @@ of the industry's clusters with positive employment.
 
 Zero-division rule: a region or industry with zero total has LQ, focus and share 0;
 Herfindahl and Krugman of an empty region are 0; a growth rate from 0 is NaN (entry).
-Missing values (suppressed cells) count as 0.
+
+Suppressed cells (NaN in the long table: BEA "(D)", "(L)", "(NA)"; or cells below
+``min_cell``) stay missing: their LQ, focus, share and stars are NaN, they are left out
+of the region and industry totals (the denominators are the sums of the published
+cells), and a regional index that needs them (Herfindahl, Krugman, starred share) is
+NaN with the reason in a ``reason`` column.  A cell absent from the long table of a
+region and industry that exist that year is 0.
+
+Years are joined **by label**: every multi-year function outer-joins the years on
+(region, industry).  A region present only in the later year is a *birth*, one present
+only in the earlier year a *death*; their missing side is NaN, never taken from another
+row.  ``regions=`` harmonises region codes first (see
+:func:`valuechain.clusters.regions.harmonise_regions`).
+
+Traded industries: with ``traded_only=True`` (the default of :func:`stars`,
+:func:`cluster_kpis`, :func:`regional_kpis`) the rows and shares are restricted to the
+traded industries of :mod:`valuechain.clusters.traded` (LQs are still computed against
+total regional employment); when no industry of the table is classified the filter is
+not applied and ``attrs["industries"]`` says so.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -33,38 +51,66 @@ import pandas as pd
 from .._validation import check_choice, check_int, check_number
 from ..errors import LabelError, ParameterError
 from .activity import KEYS, _select_year, tidy_activity
+from .traded import traded_mask
 
-__all__ = ["location_quotients", "stars", "cluster_kpis", "regional_kpis", "herfindahl", "krugman"]
+__all__ = ["location_quotients", "stars", "cluster_kpis", "regional_kpis", "herfindahl", "krugman",
+           "lq_change", "entry_list", "exit_list", "shift_share", "specialisation_stars"]
 
 
 def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = np.zeros(np.broadcast(a, b).shape)
-    np.divide(a, b, out=out, where=(b != 0) & np.ones_like(out, dtype=bool))
+    """a / b with 0 where b == 0 (NaN in a or b propagates)."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    out = np.zeros(a.shape)
+    ok = b != 0
+    np.divide(a, b, out=out, where=ok)
+    out[np.isnan(a) | np.isnan(b)] = np.nan
     return out
 
 
-def _years(activity: pd.DataFrame, value: str, year: int | None, func: str,
-           extra: tuple[str, ...] = ()) -> Iterator[tuple[int | None, pd.DataFrame, dict[str, pd.DataFrame]]]:
-    """Yield (year, wide value matrix, {extra: wide matrix}) for the selected year(s)."""
+def _prepare(activity: Any, value: str, func: str, regions: Any = None, min_cell: float | None = None,
+             extra: tuple[str, ...] = ()) -> pd.DataFrame:
     df = tidy_activity(activity, value=value)
     for col in (value,) + extra:
         if col not in df.columns:
             vals = [c for c in df.columns if c not in KEYS]
             raise LabelError(f"{func}: the activity table has no {col!r} column; value columns are {vals}.")
+    if regions is not None:
+        from .regions import harmonise_regions
+
+        df = harmonise_regions(df, regions, value=value)
+    if min_cell is not None:
+        min_cell = check_number(min_cell, "min_cell", func, low=0)
+        df = df.copy()
+        df.loc[df[value] < min_cell, value] = np.nan
+    df.attrs = dict(getattr(activity, "attrs", {}) or {})
+    return df
+
+
+def _wide(g: pd.DataFrame, col: str) -> pd.DataFrame:
+    """Region x industry matrix of one year: absent rows 0, NaN (suppressed) kept."""
+    s = g.set_index(["region", "industry"])[col]
+    m = s.fillna(-1.0).unstack(fill_value=0.0)
+    m = m.where(m >= 0, np.nan).astype(float)
+    m.index.name, m.columns.name = "region", "industry"
+    return m
+
+
+def _years(activity: Any, value: str, year: int | None, func: str, extra: tuple[str, ...] = (), *,
+           regions: Any = None, min_cell: float | None = None,
+           ) -> Iterator[tuple[int | None, pd.DataFrame, dict[str, pd.DataFrame]]]:
+    """Yield (year, wide value matrix, {extra: wide matrix}) per selected year, each on its own labels."""
+    df = _prepare(activity, value, func, regions, min_cell, extra)
     if year is not None or "year" not in df.columns:
         df, y = _select_year(df, year, func)
         groups = [(y, df)]
     else:
         groups = [(int(y), g) for y, g in df.groupby("year", sort=True)]
-    regions = pd.Index(pd.unique(df["region"]), name="region")
-    industries = pd.Index(pd.unique(df["industry"]), name="industry")
     for y, g in groups:
-        mats = {}
-        for col in (value,) + extra:
-            m = g.pivot_table(index="region", columns="industry", values=col, aggfunc="sum", fill_value=0.0,
-                              dropna=False)
-            mats[col] = m.reindex(index=regions, columns=industries, fill_value=0.0).fillna(0.0).astype(float)
-        yield y, mats[value], mats
+        mats = {col: _wide(g, col) for col in (value,) + extra}
+        E = mats[value]
+        for col in extra:
+            mats[col] = mats[col].reindex(index=E.index, columns=E.columns, fill_value=0.0)
+        yield y, E, mats
 
 
 def _stack(frames: list[tuple[int | None, pd.DataFrame]], multi_year: bool) -> pd.DataFrame:
@@ -73,30 +119,70 @@ def _stack(frames: list[tuple[int | None, pd.DataFrame]], multi_year: bool) -> p
     return frames[0][1]
 
 
-def _lq_frame(E: pd.DataFrame, value: str) -> pd.DataFrame:
+def _published(attrs: dict, year: int | None, E: pd.DataFrame, use: Any) -> dict[str, Any] | None:
+    """Published totals for *year* (BEA: line 10 by state, the US rows by line), aligned on E."""
+    if use is False or not attrs.get("published_totals"):
+        return None
+    pub = attrs["published_totals"]
+    y = str(year)
+    out: dict[str, Any] = {}
+    rt = (pub.get("region_totals") or {}).get(y)
+    if rt:
+        out["er"] = pd.Series(rt).reindex(E.index).to_numpy(float)[:, None]
+    it = (pub.get("industry_totals") or {}).get(y)
+    gt = (pub.get("grand_total") or {}).get(y)
+    if it and gt:
+        out["ec"] = pd.Series(it).reindex(E.columns).to_numpy(float)[None, :]
+        out["tot"] = float(gt)
+    return out or None
+
+
+def _lq_frame(E: pd.DataFrame, value: str, pub: dict[str, Any] | None = None) -> pd.DataFrame:
     X = E.to_numpy()
-    er = X.sum(axis=1, keepdims=True)
-    ec = X.sum(axis=0, keepdims=True)
+    er = np.nansum(X, axis=1, keepdims=True)
+    ec = np.nansum(X, axis=0, keepdims=True)
+    tot = float(np.nansum(X))
+    if pub:
+        if "er" in pub:
+            er = np.where(np.isfinite(pub["er"]), pub["er"], er)
+        if "ec" in pub:
+            ec = np.where(np.isfinite(pub["ec"]), pub["ec"], ec)
+            tot = pub["tot"]
     focus = _div(X, er)
     share = _div(X, ec)
-    lq = _div(focus, ec / max(X.sum(), 0.0) if X.sum() > 0 else np.zeros_like(ec))
+    lq = _div(focus, ec / tot if tot > 0 else np.zeros_like(ec))
     idx = pd.MultiIndex.from_product([E.index, E.columns], names=["region", "industry"])
-    return pd.DataFrame(
+    df = pd.DataFrame(
         {value: X.ravel(), "lq": lq.ravel(), "focus": focus.ravel(), "share": share.ravel()}, index=idx
     )
+    sup = np.isnan(X).ravel()
+    if sup.any():
+        df["suppressed"] = sup
+    return df
 
 
-def _multi(activity: pd.DataFrame, year: int | None) -> bool:
-    cols = activity.columns if isinstance(activity, pd.DataFrame) else []
-    if year is not None or "year" not in cols:
+def _multi(df: pd.DataFrame, year: int | None) -> bool:
+    if year is not None or "year" not in df.columns:
         return False
-    return activity["year"].nunique() > 1
+    return df["year"].nunique() > 1
 
 
-def location_quotients(activity: pd.DataFrame, *, value: str = "employment", year: int | None = None) -> pd.DataFrame:
+def _industry_filter(out: pd.DataFrame, traded_only: Any, func: str) -> tuple[pd.DataFrame, str]:
+    inds = pd.Index(pd.unique(out.index.get_level_values("industry")))
+    mask, note = traded_mask(inds, traded_only, func)
+    if mask.all():
+        return out, note
+    keep = inds[mask]
+    return out[out.index.get_level_values("industry").isin(keep)], note
+
+
+def location_quotients(activity: pd.DataFrame, *, value: str = "employment", year: int | None = None,
+                       regions: Any = None, min_cell: float | None = None, published_totals: bool = True) -> pd.DataFrame:
     """Location quotients, focus and share of every region x industry cell.
 
     ``LQ_rc = (E_rc / E_r) / (E_c / E)``; ``focus = E_rc / E_r``; ``share = E_rc / E_c``.
+    Suppressed (NaN) cells have NaN LQ and are left out of the totals; a ``suppressed``
+    column flags them when there are any.
 
     Parameters
     ----------
@@ -106,11 +192,21 @@ def location_quotients(activity: pd.DataFrame, *, value: str = "employment", yea
         Value column.
     year : int, optional
         One year; by default every year of a long table (then ``year`` leads the index).
+    regions : DataFrame or dict, optional
+        Region concordance applied first (old code -> new code, with shares for splits).
+    min_cell : float, optional
+        Cells below this value are treated as suppressed (NaN), e.g. for ABS TableBuilder's
+        perturbed small counts.
+    published_totals : bool, default True
+        Take the denominators ``E_r``, ``E_c``, ``E`` from the published totals the reader
+        attached (``attrs["published_totals"]``: BEA line 10 by state, the US rows by line),
+        so that suppressed cells do not shrink them; otherwise (or where none is published)
+        the sums of the published cells.
 
     Returns
     -------
     DataFrame indexed by (region, industry) — or (year, region, industry) — with
-    columns *value*, ``lq``, ``focus``, ``share``.
+    columns *value*, ``lq``, ``focus``, ``share`` [, ``suppressed``].
 
     Examples
     --------
@@ -118,11 +214,16 @@ def location_quotients(activity: pd.DataFrame, *, value: str = "employment", yea
     >>> vc.clusters.location_quotients(E)["lq"].round(4).tolist()
     [1.875, 0.4167, 0.4167, 1.3889]
     """
-    frames = [(y, _lq_frame(E, value)) for y, E, _ in _years(activity, value, year, "location_quotients")]
-    out = _stack(frames, _multi(activity, year))
+    df = _prepare(activity, value, "location_quotients", regions, min_cell)
+    use = published_totals and regions is None
+    frames = [(y, _lq_frame(E, value, _published(df.attrs, y, E, use)))
+              for y, E, _ in _years(df, value, year, "location_quotients")]
+    out = _stack(frames, _multi(df, year))
     out.attrs = {"metric": "location_quotient", "unit": "ratio", "value": value,
                  "year": year if year is not None else frames[-1][0],
-                 "source": getattr(activity, "attrs", {}).get("source", "")}
+                 "source": df.attrs.get("source", ""),
+                 "suppressed_rule": "NaN cells stay NaN and are left out of the totals",
+                 "denominators": "published totals" if use and df.attrs.get("published_totals") else "sums of the cells"}
     return out
 
 
@@ -139,24 +240,30 @@ def _top_star(V: np.ndarray, present: np.ndarray, top: float) -> np.ndarray:
 
 
 def _stars_frame(E: pd.DataFrame, out_mat: pd.DataFrame | None, value: str, lq_threshold: float,
-                 top: float) -> pd.DataFrame:
-    df = _lq_frame(E, value)
+                 top: float, pub: dict[str, Any] | None = None) -> pd.DataFrame:
+    df = _lq_frame(E, value, pub)
     X = E.to_numpy()
-    present = X > 0
+    sup = np.isnan(X)
+    present = np.nan_to_num(X, nan=0.0) > 0
     size = _top_star(X, present, top)
-    spec = present & (df["lq"].to_numpy().reshape(X.shape) >= lq_threshold)
+    lqm = np.nan_to_num(df["lq"].to_numpy().reshape(X.shape), nan=0.0)
+    spec = present & (lqm >= lq_threshold)
     if out_mat is None:
         third = _top_star(df["focus"].to_numpy().reshape(X.shape), present, top)
         third_name = "focus_star"
     else:
         prod = _div(out_mat.to_numpy(), X)
         df["productivity"] = prod.ravel()
-        third = _top_star(prod, present, top)
+        third = _top_star(prod, present & np.isfinite(prod), top)
         third_name = "productivity_star"
     df["size_star"] = size.ravel()
     df["specialisation_star"] = spec.ravel()
     df[third_name] = third.ravel()
-    df["stars"] = (size.astype(np.int64) + spec + third).ravel()
+    n = (size.astype(np.int64) + spec + third).ravel()
+    if sup.any():
+        n = n.astype(float)
+        n[sup.ravel()] = np.nan
+    df["stars"] = n
     return df
 
 
@@ -168,6 +275,9 @@ def stars(
     lq_threshold: float = 2.0,
     top: float = 0.1,
     year: int | None = None,
+    traded_only: Any = True,
+    regions: Any = None,
+    min_cell: float | None = None,
 ) -> pd.DataFrame:
     """European Cluster Observatory stars (0-3) of every region x industry cluster.
 
@@ -175,6 +285,10 @@ def stars(
     specialisation: ``LQ >= lq_threshold``; focus: the cluster's share of regional
     employment is in the industry's top decile — or, when *output* names a column
     (output, GVA), productivity (output per unit of *value*) in the top decile.
+
+    The rule was built for ~260 NUTS-2 regions and cluster categories; on a few dozen
+    states the size star mostly measures size.  :func:`specialisation_stars` gives the
+    scale-free reading (LQ >= 2 or >= 2 stars).
 
     Parameters
     ----------
@@ -187,12 +301,18 @@ def stars(
         Fraction of the industry's clusters that get the size / focus / productivity star.
     year : int, optional
         One year; by default every year of a long table.
+    traded_only : bool or collection, default True
+        Keep only the traded industries (see :mod:`valuechain.clusters.traded`); a list or
+        bool Series names them explicitly.  Stars of the traded industries do not depend on it.
+    regions, min_cell
+        See :func:`location_quotients`.
 
     Returns
     -------
     DataFrame indexed by (region, industry) (or with a leading ``year`` level) with
     columns *value*, ``lq``, ``focus``, ``share``, [``productivity``], ``size_star``,
-    ``specialisation_star``, ``focus_star`` or ``productivity_star``, ``stars``.
+    ``specialisation_star``, ``focus_star`` or ``productivity_star``, ``stars``
+    (int; float with NaN for suppressed cells when there are any).
 
     Examples
     --------
@@ -207,18 +327,55 @@ def stars(
     lq_threshold = check_number(lq_threshold, "lq_threshold", func, low=0)
     top = check_number(top, "top", func, low=0, high=1, closed="right")
     extra = (output,) if output is not None else ()
+    df = _prepare(activity, value, func, regions, min_cell, extra)
     frames = []
-    for y, E, mats in _years(activity, value, year, func, extra):
-        frames.append((y, _stars_frame(E, mats.get(output) if output else None, value, lq_threshold, top)))
-    out = _stack(frames, _multi(activity, year))
+    for y, E, mats in _years(df, value, year, func, extra):
+        pub = _published(df.attrs, y, E, regions is None)
+        frames.append((y, _stars_frame(E, mats.get(output) if output else None, value, lq_threshold, top, pub)))
+    out = _stack(frames, _multi(df, year))
+    out, note = _industry_filter(out, traded_only, func)
     out.attrs = {"metric": "cluster_stars", "value": value, "lq_threshold": lq_threshold, "top": top,
-                 "third_star": "productivity" if output else "focus",
+                 "third_star": "productivity" if output else "focus", "industries": note,
                  "year": year if year is not None else frames[-1][0]}
+    return out
+
+
+def specialisation_stars(activity: pd.DataFrame, *, value: str = "employment", year: int | None = None,
+                         lq_threshold: float = 2.0, min_stars: int = 2, top: float = 0.1,
+                         traded_only: Any = True, regions: Any = None, scale: str | None = None) -> pd.DataFrame:
+    """Specialisations: clusters with ``LQ >= lq_threshold`` or at least *min_stars* stars.
+
+    The starred share of :func:`regional_kpis` counts these.  The spatial scale (``"state"``,
+    ``"LGA"``, ``"NUTS-2"``...) is recorded in ``attrs["spatial_scale"]`` with the number of
+    regions: the star deciles mean different things on 51 states and on 560 LGAs.
+
+    Returns
+    -------
+    The :func:`stars` frame with a bool column ``specialised``.
+
+    Examples
+    --------
+    >>> E = pd.DataFrame({"cars": [30, 10], "food": [10, 50]}, index=["north", "south"])
+    >>> vc.clusters.specialisation_stars(E, lq_threshold=1.5)["specialised"].tolist()
+    [True, False, False, True]
+    """
+    min_stars = check_int(min_stars, "min_stars", "specialisation_stars", low=1)
+    st = stars(activity, value=value, year=year, lq_threshold=lq_threshold, top=top, traded_only=traded_only,
+               regions=regions)
+    spec = (st["lq"].fillna(0) >= lq_threshold) | (st["stars"].fillna(0) >= min_stars)
+    out = st.assign(specialised=spec.to_numpy())
+    n_reg = out.index.get_level_values("region").nunique()
+    out.attrs = dict(st.attrs, metric="specialisation_stars", min_stars=min_stars,
+                     spatial_scale=scale or (getattr(activity, "attrs", {}) or {}).get("spatial_scale", "unstated"),
+                     n_regions=int(n_reg),
+                     rule=f"LQ >= {lq_threshold:g} or >= {min_stars} ECO stars")
     return out
 
 
 def herfindahl(activity: pd.DataFrame, *, value: str = "employment", year: int | None = None) -> pd.Series:
     """Herfindahl specialisation index of each region, ``H_r = Σ_c (E_rc / E_r)²``.
+
+    NaN for a region with a suppressed cell (its shares are unknown).
 
     Examples
     --------
@@ -232,28 +389,36 @@ def herfindahl(activity: pd.DataFrame, *, value: str = "employment", year: int |
     return s
 
 
-def _herf(E: pd.DataFrame) -> pd.Series:
+def _herf(E: pd.DataFrame, skip: bool = False) -> pd.Series:
     X = E.to_numpy()
-    sh = _div(X, X.sum(axis=1, keepdims=True))
+    if skip:
+        X = np.nan_to_num(X, nan=0.0)
+    sh = _div(X, np.nansum(X, axis=1, keepdims=True))
     return pd.Series((sh ** 2).sum(axis=1), index=E.index, name="herfindahl")
 
 
-def _krug(E: pd.DataFrame, reference: str) -> pd.Series:
+def _krug(E: pd.DataFrame, reference: str, skip: bool = False) -> pd.Series:
     X = E.to_numpy()
-    sh = _div(X, X.sum(axis=1, keepdims=True))
+    if skip:
+        X = np.nan_to_num(X, nan=0.0)
+    X0 = np.nan_to_num(X, nan=0.0)
+    sh = _div(X, np.nansum(X, axis=1, keepdims=True))
     if reference == "total":
-        ref = _div(X.sum(axis=0, keepdims=True), np.array([[X.sum()]]))
+        ref = _div(X0.sum(axis=0, keepdims=True), np.array([[X0.sum()]]))
     else:
-        rest = X.sum(axis=0, keepdims=True) - X
+        rest = X0.sum(axis=0, keepdims=True) - X0
         ref = _div(rest, rest.sum(axis=1, keepdims=True))
     k = np.abs(sh - ref).sum(axis=1)
-    k[X.sum(axis=1) == 0] = 0.0
+    k[np.nansum(X, axis=1) == 0] = 0.0
+    k[np.isnan(X).any(axis=1)] = np.nan
     return pd.Series(k, index=E.index, name="krugman")
 
 
 def krugman(activity: pd.DataFrame, *, value: str = "employment", year: int | None = None,
             reference: str = "rest") -> pd.Series:
     """Krugman specialisation (dissimilarity) index ``K_r = Σ_c |s_rc - s_c^ref|``, in [0, 2].
+
+    NaN for a region with a suppressed cell; the reference shares leave suppressed cells out.
 
     Parameters
     ----------
@@ -273,6 +438,23 @@ def krugman(activity: pd.DataFrame, *, value: str = "employment", year: int | No
     return s
 
 
+# ------------------------------------------------------------ multi-year, by label
+def _two_years(df: pd.DataFrame, start: int | None, end: int | None, func: str) -> tuple[int, int]:
+    if "year" not in df.columns:
+        raise LabelError(f"{func} needs a long activity table with a 'year' column.")
+    years = sorted(df["year"].unique().tolist())
+    start = years[0] if start is None else start
+    end = years[-1] if end is None else end
+    for nm, y in (("start", start), ("end", end)):
+        if y not in years:
+            raise ParameterError(f"The '{nm}' parameter of {func} must be one of {years}. Got {y!r} instead.")
+    return int(start), int(end)
+
+
+def _status(region_in0: np.ndarray, region_in1: np.ndarray) -> np.ndarray:
+    return np.where(region_in0 & region_in1, "continuing", np.where(region_in1, "birth", "death"))
+
+
 def cluster_kpis(
     activity: pd.DataFrame,
     *,
@@ -281,19 +463,34 @@ def cluster_kpis(
     end: int | None = None,
     lq_threshold: float = 2.0,
     top: float = 0.1,
+    traded_only: Any = True,
+    regions: Any = None,
+    min_cell: float | None = None,
 ) -> pd.DataFrame:
-    """Change of every cluster between two years: employment growth, LQ change, stars.
+    """Change of every cluster between two years, joined by (region, industry) label.
 
     Parameters
     ----------
     start, end : int, optional
         Years compared (default the first and last of the table).
+    lq_threshold, top
+        Star rules (see :func:`stars`).
+    traded_only : bool or collection, default True
+        Traded industries only (see :func:`stars`).
+    regions : DataFrame or dict, optional
+        Region concordance applied first (old code -> new code [, share]); see
+        :func:`valuechain.clusters.regions.harmonise_regions`.
+    min_cell : float, optional
+        Cells below it are suppressed (NaN).
 
     Returns
     -------
-    DataFrame indexed by (region, industry) with ``<value>_start``, ``<value>_end``,
-    ``change``, ``growth`` (relative; NaN when the start value is 0), ``lq_start``,
-    ``lq_end``, ``lq_change``, ``stars_start``, ``stars_end``.
+    DataFrame indexed by (region, industry) — the union of both years — with
+    ``<value>_start``, ``<value>_end``, ``change``, ``growth`` (relative; NaN from 0),
+    ``lq_start``, ``lq_end``, ``lq_change``, ``stars_start``, ``stars_end``, ``status``
+    (``continuing``; ``birth``: the region exists only at *end*; ``death``: only at
+    *start*) and ``reason`` (why a KPI is NaN: ``birth``, ``death``, ``suppressed``,
+    ``zero start``; empty otherwise).  Births and deaths have NaN on their missing side.
 
     Examples
     --------
@@ -302,38 +499,178 @@ def cluster_kpis(
     >>> vc.clusters.cluster_kpis(long).loc[("a", "x"), ["growth", "lq_end"]].round(4).tolist()
     [1.0, 1.1111]
     """
-    lq_threshold = check_number(lq_threshold, "lq_threshold", "cluster_kpis", low=0)
-    df = tidy_activity(activity, value=value)
-    if "year" not in df.columns:
-        raise LabelError("cluster_kpis needs a long activity table with a 'year' column.")
-    years = sorted(df["year"].unique().tolist())
-    start = years[0] if start is None else start
-    end = years[-1] if end is None else end
-    for nm, y in (("start", start), ("end", end)):
-        if y not in years:
-            raise ParameterError(f"The '{nm}' parameter of cluster_kpis must be one of {years}. Got {y!r} instead.")
-    s0 = stars(df, value=value, year=start, lq_threshold=lq_threshold, top=top)
-    s1 = stars(df, value=value, year=end, lq_threshold=lq_threshold, top=top)
-    v0, v1 = s0[value].to_numpy(), s1[value].to_numpy()
+    return _kpis(activity, value, start, end, lq_threshold, top, traded_only, regions, min_cell, "cluster_kpis")
+
+
+def _kpis(activity: Any, value: str, start: int | None, end: int | None, lq_threshold: float, top: float,
+          traded_only: Any, regions: Any, min_cell: float | None, func: str) -> pd.DataFrame:
+    lq_threshold = check_number(lq_threshold, "lq_threshold", func, low=0)
+    df = _prepare(activity, value, func, regions, min_cell)
+    start, end = _two_years(df, start, end, func)
+    s0 = stars(df, value=value, year=start, lq_threshold=lq_threshold, top=top, traded_only=False)
+    s1 = stars(df, value=value, year=end, lq_threshold=lq_threshold, top=top, traded_only=False)
+    cols = [value, "lq", "stars"]
+    j = s0[cols].add_suffix("_start").join(s1[cols].add_suffix("_end"), how="outer", sort=False)
+    r0 = pd.Index(pd.unique(s0.index.get_level_values("region")))
+    r1 = pd.Index(pd.unique(s1.index.get_level_values("region")))
+    reg = j.index.get_level_values("region")
+    in0, in1 = np.asarray(reg.isin(r0)), np.asarray(reg.isin(r1))
+    status = _status(in0, in1)
+    v0, v1 = j[f"{value}_start"].to_numpy(float), j[f"{value}_end"].to_numpy(float)
+    # an industry missing in one year of a continuing region is a 0 cell of that year
+    v0 = np.where(in0 & ~np.asarray(j.index.isin(s0.index)), 0.0, v0)
+    v1 = np.where(in1 & ~np.asarray(j.index.isin(s1.index)), 0.0, v1)
     growth = np.full(v0.shape, np.nan)
-    np.divide(v1 - v0, v0, out=growth, where=v0 > 0)
+    np.divide(v1 - v0, v0, out=growth, where=np.nan_to_num(v0, nan=0.0) > 0)
     growth[(v0 == 0) & (v1 == 0)] = 0.0
+    sup0 = in0 & np.isnan(v0)
+    sup1 = in1 & np.isnan(v1)
+    reason = np.where(status == "birth", "birth", np.where(status == "death", "death", ""))
+    reason = np.where((reason == "") & (sup0 | sup1), "suppressed", reason)
+    reason = np.where((reason == "") & (v0 == 0) & (v1 > 0), "zero start", reason)
+    lq0, lq1 = j["lq_start"].to_numpy(float), j["lq_end"].to_numpy(float)
     out = pd.DataFrame(
         {
             f"{value}_start": v0,
             f"{value}_end": v1,
             "change": v1 - v0,
             "growth": growth,
-            "lq_start": s0["lq"].to_numpy(),
-            "lq_end": s1["lq"].to_numpy(),
-            "lq_change": s1["lq"].to_numpy() - s0["lq"].to_numpy(),
-            "stars_start": s0["stars"].to_numpy(),
-            "stars_end": s1["stars"].to_numpy(),
+            "lq_start": lq0,
+            "lq_end": lq1,
+            "lq_change": lq1 - lq0,
+            "stars_start": j["stars_start"].to_numpy(float),
+            "stars_end": j["stars_end"].to_numpy(float),
+            "status": status,
+            "reason": reason,
         },
-        index=s0.index,
+        index=j.index,
     )
-    out.attrs = {"metric": "cluster_kpis", "value": value, "start": start, "end": end}
+    out, note = _industry_filter(out, traded_only, func)
+    births = sorted(set(out.index.get_level_values("region")[out["status"].to_numpy() == "birth"]))
+    deaths = sorted(set(out.index.get_level_values("region")[out["status"].to_numpy() == "death"]))
+    out.attrs = {"metric": func, "value": value, "start": start, "end": end, "industries": note,
+                 "births": births, "deaths": deaths, "join": "outer join on (region, industry) labels",
+                 "regions": getattr(df, "attrs", {}).get("regions", {})}
     return out
+
+
+def lq_change(activity: pd.DataFrame, *, value: str = "employment", start: int | None = None,
+              end: int | None = None, traded_only: Any = True, regions: Any = None) -> pd.DataFrame:
+    """LQ of every cluster at *start* and *end* and its change, joined by label.
+
+    Returns
+    -------
+    DataFrame indexed by (region, industry): ``lq_start``, ``lq_end``, ``lq_change``, ``status``, ``reason``.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"region": ["a", "a", "b", "b", "a", "a", "c", "c"], "industry": ["x", "y"] * 4,
+    ...                      "year": [1] * 4 + [2] * 4, "employment": [1, 1, 1, 1, 3, 1, 1, 1]})
+    >>> vc.clusters.lq_change(long)["status"].tolist()
+    ['continuing', 'continuing', 'death', 'death', 'birth', 'birth']
+    """
+    k = _kpis(activity, value, start, end, 2.0, 0.1, traded_only, regions, None, "lq_change")
+    out = k[["lq_start", "lq_end", "lq_change", "status", "reason"]].copy()
+    out.attrs = dict(k.attrs, metric="lq_change")
+    return out
+
+
+def _entries(activity: Any, value: str, start: int | None, end: int | None, threshold: float,
+             traded_only: Any, regions: Any, func: str, entry: bool) -> pd.DataFrame:
+    threshold = check_number(threshold, "threshold", func, low=0)
+    k = _kpis(activity, value, start, end, 2.0, 0.1, traded_only, regions, None, func)
+    cont = k["status"].to_numpy() == "continuing"
+    a, b = k["lq_start"].to_numpy(float), k["lq_end"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        hit = (a < threshold) & (b >= threshold) if entry else (a >= threshold) & (b < threshold)
+    out = k.loc[cont & hit, [f"{value}_start", f"{value}_end", "lq_start", "lq_end"]]
+    out = out.sort_values("lq_end" if entry else "lq_start", ascending=False)
+    out.attrs = dict(k.attrs, metric="entry_list" if entry else "exit_list", threshold=threshold,
+                     note="continuing regions only; births and deaths are listed in attrs")
+    return out
+
+
+def entry_list(activity: pd.DataFrame, *, value: str = "employment", start: int | None = None,
+               end: int | None = None, threshold: float = 1.0, traded_only: Any = True,
+               regions: Any = None) -> pd.DataFrame:
+    """Specialisations gained: clusters with ``LQ < threshold`` at *start* and ``>= threshold`` at *end*.
+
+    As EconGeo's ``entry_list`` (on LQ rather than a 0/1 matrix); continuing regions only.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"region": ["a", "a", "b", "b"] * 2, "industry": ["x", "y"] * 4,
+    ...                      "year": [1] * 4 + [2] * 4, "employment": [1, 3, 3, 1, 3, 1, 1, 3]})
+    >>> vc.clusters.entry_list(long).index.tolist()
+    [('a', 'x'), ('b', 'y')]
+    """
+    return _entries(activity, value, start, end, threshold, traded_only, regions, "entry_list", True)
+
+
+def exit_list(activity: pd.DataFrame, *, value: str = "employment", start: int | None = None,
+              end: int | None = None, threshold: float = 1.0, traded_only: Any = True,
+              regions: Any = None) -> pd.DataFrame:
+    """Specialisations lost: clusters with ``LQ >= threshold`` at *start* and ``< threshold`` at *end*.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"region": ["a", "a", "b", "b"] * 2, "industry": ["x", "y"] * 4,
+    ...                      "year": [1] * 4 + [2] * 4, "employment": [1, 3, 3, 1, 3, 1, 1, 3]})
+    >>> vc.clusters.exit_list(long).index.tolist()
+    [('a', 'y'), ('b', 'x')]
+    """
+    return _entries(activity, value, start, end, threshold, traded_only, regions, "exit_list", False)
+
+
+def shift_share(activity: pd.DataFrame, *, value: str = "employment", start: int | None = None,
+                end: int | None = None, traded_only: Any = True, regions: Any = None) -> pd.DataFrame:
+    """Shift-share decomposition of each region's employment growth between two years.
+
+    ``ΔE_r = NS + IM + RS`` with national share ``NS = Σ_c E_rc,0 g``, industry mix
+    ``IM = Σ_c E_rc,0 (g_c - g)`` and regional (competitive) shift
+    ``RS = Σ_c E_rc,0 (g_rc - g_c)``; ``g`` is national growth, ``g_c`` industry growth and
+    ``g_rc`` the cluster's growth, all over the regions present in both years.  Regions
+    present in one year only (births, deaths) get NaN with the reason; a region with a
+    suppressed cell too.
+
+    Returns
+    -------
+    DataFrame indexed by region: ``start``, ``end``, ``change``, ``national``,
+    ``industry_mix``, ``competitive``, ``status``, ``reason``.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"region": ["a", "a", "b", "b"] * 2, "industry": ["x", "y"] * 4,
+    ...                      "year": [1] * 4 + [2] * 4, "employment": [10, 10, 10, 10, 20, 10, 10, 12]})
+    >>> s = vc.clusters.shift_share(long, traded_only=False)
+    >>> s[["national", "industry_mix", "competitive"]].sum(axis=1).round(6).tolist() == s["change"].tolist()
+    True
+    """
+    k = _kpis(activity, value, start, end, 2.0, 0.1, traded_only, regions, None, "shift_share")
+    v0, v1 = k[f"{value}_start"], k[f"{value}_end"]
+    cont = k["status"] == "continuing"
+    ok = cont & v0.notna() & v1.notna()
+    c0, c1 = v0[ok], v1[ok]
+    g = c1.sum() / c0.sum() - 1 if c0.sum() > 0 else np.nan
+    ind0 = c0.groupby(level="industry").sum()
+    ind1 = c1.groupby(level="industry").sum()
+    gc = (ind1 / ind0.where(ind0 > 0) - 1).reindex(k.index.get_level_values("industry")).to_numpy()
+    e0 = v0.to_numpy(float)
+    d = (v1 - v0).to_numpy(float)
+    ns = e0 * g
+    im = e0 * (np.nan_to_num(gc, nan=0.0) - g)
+    rs = d - ns - im
+    parts = pd.DataFrame({"start": e0, "end": v1.to_numpy(float), "change": d, "national": ns,
+                          "industry_mix": im, "competitive": rs}, index=k.index)
+    by = parts.groupby(level="region", sort=False).sum(min_count=1)
+    bad = (~ok).groupby(level="region", sort=False).any()
+    st = k["status"].groupby(level="region", sort=False).first()
+    reason = np.where(st != "continuing", st, np.where(bad.reindex(by.index), "suppressed", ""))
+    by.loc[np.asarray(reason != ""), ["change", "national", "industry_mix", "competitive"]] = np.nan
+    by["status"] = st.reindex(by.index).to_numpy()
+    by["reason"] = reason
+    by.attrs = dict(k.attrs, metric="shift_share", national_growth=float(g))
+    return by
 
 
 def regional_kpis(
@@ -342,21 +679,42 @@ def regional_kpis(
     value: str = "employment",
     lq_threshold: float = 2.0,
     top: float = 0.1,
-    min_stars: int = 1,
+    min_stars: int = 2,
     reference: str = "rest",
+    traded_only: Any = True,
+    regions: Any = None,
+    min_cell: float | None = None,
+    scale: str | None = None,
+    suppressed: str = "nan",
 ) -> pd.DataFrame:
-    """Regional KPIs per year: total, growth, share in starred clusters, Herfindahl, Krugman.
+    """Regional KPIs per year, joined by region label: total, growth, starred share, Herfindahl, Krugman.
+
+    The starred share is the share of the region's (traded) employment in its
+    specialisations (:func:`specialisation_stars`: ``LQ >= lq_threshold`` or at least
+    *min_stars* stars), a measure of specialisation rather than size.
 
     Parameters
     ----------
-    min_stars : int, default 1
-        A cluster counts as starred with at least this many stars.
+    min_stars : int, default 2
+        A cluster counts as starred with at least this many stars (or ``LQ >= lq_threshold``).
+    traded_only : bool or collection, default True
+        Starred share and counts over traded industries (totals, Herfindahl and Krugman use all).
+    regions, min_cell
+        See :func:`cluster_kpis`.
+    scale : str, optional
+        The spatial scale, recorded in attrs.
+    suppressed : {"nan", "skip"}, default "nan"
+        A region with a suppressed cell gets NaN Herfindahl, Krugman and starred share
+        (reason ``suppressed``), or, with ``"skip"``, values over its published cells
+        (reason ``computed without n suppressed cell(s)``).
 
     Returns
     -------
     DataFrame indexed by (year, region) (or region for a single year) with columns
-    ``total``, ``growth`` (vs the previous year of the table; NaN for the first year or a
-    zero base), ``starred_share``, ``n_starred``, ``herfindahl``, ``krugman``.
+    ``total``, ``growth`` (vs the previous year of the table, by label; NaN for the first
+    year, a zero base or a birth), ``starred_share``, ``n_starred``, ``herfindahl``,
+    ``krugman``, ``status`` (``continuing``, ``birth``, ``death`` — a death row carries
+    NaN values in the year the region disappears) and ``reason``.
 
     Examples
     --------
@@ -364,32 +722,66 @@ def regional_kpis(
     >>> vc.clusters.regional_kpis(E)["herfindahl"].round(4).tolist()
     [0.625, 0.7222]
     """
-    min_stars = check_int(min_stars, "min_stars", "regional_kpis", low=1)
-    check_choice(reference, "reference", "regional_kpis", ("rest", "total"))
+    func = "regional_kpis"
+    min_stars = check_int(min_stars, "min_stars", func, low=1)
+    check_choice(reference, "reference", func, ("rest", "total"))
+    check_choice(suppressed, "suppressed", func, ("nan", "skip"))
+    skip = suppressed == "skip"
+    df = _prepare(activity, value, func, regions, min_cell)
     frames = []
     prev: pd.Series | None = None
-    for y, E, _ in _years(activity, value, None, "regional_kpis"):
+    note = "all industries"
+    for y, E, _ in _years(df, value, None, func):
         st = _stars_frame(E, None, value, lq_threshold, top)
-        starred = (st["stars"] >= min_stars).to_numpy().reshape(E.shape)
+        mask, note = traded_mask(E.columns, traded_only, func)
+        lqm = np.nan_to_num(st["lq"].to_numpy().reshape(E.shape), nan=0.0)
+        nst = np.nan_to_num(st["stars"].to_numpy(float).reshape(E.shape), nan=0.0)
         X = E.to_numpy()
-        tot = X.sum(axis=1)
+        X0 = np.nan_to_num(X, nan=0.0)
+        starred = ((lqm >= lq_threshold) | (nst >= min_stars)) & mask[None, :]
+        tot = X0.sum(axis=1)
+        tr_tot = (X0 * mask[None, :]).sum(axis=1)
+        sup = np.isnan(X).any(axis=1)
+        sup_tr = np.isnan(X[:, mask]).any(axis=1) if mask.any() else np.zeros(len(tot), bool)
         growth = np.full(tot.shape, np.nan)
+        status = np.array(["continuing"] * len(tot), dtype=object)
+        nsup = np.isnan(X).sum(axis=1)
+        reason = np.where(sup, np.char.add(np.char.add("computed without ", nsup.astype(str)), " suppressed cell(s)")
+                          if skip else "suppressed", "").astype(object)
         if prev is not None:
             p = prev.reindex(E.index).to_numpy()
-            np.divide(tot - p, p, out=growth, where=p > 0)
-        prev = pd.Series(tot, index=E.index)
+            np.divide(tot - p, p, out=growth, where=np.nan_to_num(p, nan=0.0) > 0)
+            born = ~E.index.isin(prev.index)
+            status[born] = "birth"
+            reason = np.where(born, "birth", reason)
+        share = _div((X0 * starred).sum(axis=1), tr_tot)
+        if not skip:
+            share[sup_tr] = np.nan
         f = pd.DataFrame(
             {
                 "total": tot,
                 "growth": growth,
-                "starred_share": _div((X * starred).sum(axis=1), tot),
+                "starred_share": share,
                 "n_starred": starred.sum(axis=1),
-                "herfindahl": _herf(E).to_numpy(),
-                "krugman": _krug(E, reference).to_numpy(),
+                "herfindahl": _herf(E, skip).to_numpy(),
+                "krugman": _krug(E, reference, skip).to_numpy(),
+                "status": status,
+                "reason": reason,
             },
             index=E.index,
         )
+        if prev is not None:
+            gone = prev.index.difference(E.index)
+            if len(gone):
+                d = pd.DataFrame({c: np.nan for c in f.columns if c not in ("status", "reason")}, index=gone)
+                d["n_starred"] = 0
+                d["status"], d["reason"] = "death", "death"
+                f = pd.concat([f, d[f.columns]])
+        prev = pd.Series(tot, index=E.index)
         frames.append((y, f))
     out = _stack(frames, len(frames) > 1)
-    out.attrs = {"metric": "regional_kpis", "value": value, "min_stars": min_stars}
+    n_reg = int(df["region"].nunique())
+    out.attrs = {"metric": "regional_kpis", "value": value, "min_stars": min_stars, "industries": note,
+                 "starred_rule": f"LQ >= {lq_threshold:g} or >= {min_stars} ECO stars",
+                 "spatial_scale": scale or df.attrs.get("spatial_scale", "unstated"), "n_regions": n_reg}
     return out
