@@ -77,8 +77,17 @@ def test_regional_filters_not_applied_and_sign_on_income():
     e = pd.read_csv(d / "State_Employment_2009_2018_SAEMP25N.csv.gz", dtype={"GeoFips": str})
     jobs = e[e["LineCode"] == 10].set_index("GeoName")["2018"]
     per_job = (gdp / jobs).dropna()
-    r = vc.clusters.complexity(mat)  # traded_only=True, sign by diversity
+    r = vc.clusters.complexity(mat)  # traded_only=True, sign by diversity, lines summed into sectors
     assert any("traded industries only" in f["rule"] for f in r.attrs["filters"])
+    assert any("NAICS sectors" in f["rule"] for f in r.attrs["filters"])
+    eci_div = r.locations["eci"]
+    # acceptance: with the defaults the diversity-anchored state ECI rises with GDP per job
+    assert eci_div.corr(np.log(per_job.reindex(eci_div.index))) > 0.5
+    assert r.attrs["diagnostics"]["corr_eci_diversity"] > 0.3
+    assert {"New York", "Massachusetts"} <= set(eci_div.nlargest(10).index)
+    # at line level the same sign rule inverts the ranking (why the default sums lines into sectors)
+    lines = vc.clusters.complexity(mat, level="as_given")
+    assert lines.locations["eci"].corr(np.log(per_job.reindex(lines.locations.index))) < 0
     assert any("not applied" in f["rule"] for f in r.attrs["filters"])  # states are not countries
     assert "Gasoline stations" not in r.activities.index and "Local government" not in r.activities.index
     assert r.attrs["sign"] == "diversity"
@@ -96,9 +105,26 @@ def test_suppressed_cells_stay_missing_in_complexity():
     wide = b18.set_index(["region", "industry"])["employment"].unstack()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        r = vc.clusters.complexity(wide)
+        r = vc.clusters.complexity(wide, level="as_given")
     sup = wide.isna().reindex(index=r.rca.index, columns=r.rca.columns)
     assert r.attrs["suppressed_cells"] == int(sup.to_numpy().sum()) > 0
     assert r.rca.where(sup).isna().all().all() and np.isnan(r.rca.to_numpy()[sup.to_numpy()]).all()
     assert (r.mcp.to_numpy()[sup.to_numpy()] == 0).all()
     assert "Internet publishing and broadcasting" in r.dropped["activities"]  # fully suppressed: dropped, not 0
+
+
+def test_bea_lines_summed_into_sectors_with_suppression_flag():
+    lines = ["Primary metal manufacturing", "Machinery manufacturing", "Telecommunications",
+             "Publishing industries", "Oil and gas extraction"]
+    X = pd.DataFrame([[5.0, 3.0, 1.0, 1.0, 0.0], [0.0, np.nan, 4.0, 2.0, 1.0], [1.0, 1.0, 1.0, 0.0, 6.0],
+                      [2.0, 2.0, 2.0, 2.0, 2.0]], index=["s1", "s2", "s3", "s4"], columns=lines)
+    r = vc.clusters.complexity(X, traded_only=False)
+    note = next(f for f in r.attrs["filters"] if "NAICS sectors" in f["rule"])
+    assert note["sectors"]["Manufacturing"] == lines[:2]
+    assert sorted(r.activities.index) == ["Information", "Manufacturing", "Mining, quarrying, and oil and gas extraction"]
+    # sums by hand; the suppressed machinery cell of s2 counts as 0 and flags s2's manufacturing cell
+    assert r.activities.loc["Manufacturing", "value"] == 5 + 3 + 0 + 1 + 1 + 4
+    assert r.attrs["suppressed_cells"] == 1 and np.isnan(r.rca.loc["s2", "Manufacturing"])
+    assert vc.clusters.complexity(X, traded_only=False, level="as_given").activities.shape[0] == 5
+    with pytest.raises(vc.ParameterError, match="level"):
+        vc.clusters.complexity(X.set_axis(list("abcde"), axis=1), level="sector", traded_only=False)

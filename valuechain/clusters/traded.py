@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 
-__all__ = ["traded_industries", "naics_traded", "TRADED_RULE"]
+__all__ = ["traded_industries", "naics_traded", "bea_sectors", "TRADED_RULE"]
 
 #: The rule used for industries coarser than six-digit NAICS.
 TRADED_RULE = ("traded when at least half of the 2012 NAICS 6-digit codes under the industry's NAICS prefixes are "
@@ -165,3 +165,36 @@ def traded_mask(industries: pd.Index, traded_only: Any, func: str) -> tuple[np.n
         raise ParameterError(f"The 'traded_only' parameter of {func} must be True, False or a collection of traded "
                              f"industries. Got {type(traded_only).__name__} instead.")
     return mask, f"traded industries given by the caller ({int(mask.sum())} of {n})"
+
+
+#: NAICS sectors of the BEA SAEMP25N detailed lines (line code // 100; farm employment, line 50, is its own sector).
+BEA_SECTORS = {
+    0: "Farms", 1: "Forestry, fishing, and related activities", 2: "Mining, quarrying, and oil and gas extraction",
+    3: "Utilities", 4: "Construction", 5: "Manufacturing", 6: "Wholesale trade", 7: "Retail trade",
+    8: "Transportation and warehousing", 9: "Information", 10: "Finance and insurance",
+    11: "Real estate and rental and leasing", 12: "Professional, scientific, and technical services",
+    13: "Management of companies and enterprises",
+    14: "Administrative and support and waste management and remediation services", 15: "Educational services",
+    16: "Health care and social assistance", 17: "Arts, entertainment, and recreation",
+    18: "Accommodation and food services", 19: "Other services (except government and government enterprises)",
+    20: "Government and government enterprises",
+}
+
+
+def bea_sectors(industries: Iterable[Any]) -> pd.Series:
+    """The NAICS sector of each BEA SAEMP25N detailed line (by its description); NaN when not a SAEMP25N line.
+
+    Examples
+    --------
+    >>> vc.clusters.traded.bea_sectors(["Primary metal manufacturing", "Telecommunications", "cars"]).tolist()
+    ['Manufacturing', 'Information', nan]
+    """
+    tab = _industry_table()
+    tab = tab[tab["system"] == "bea_saemp25n"]
+    code_of = {_key(lab): int(c) for c, lab in zip(tab["code"], tab["label"])}
+    labels = list(industries)
+    out = []
+    for lab in labels:
+        c = code_of.get(_key(lab))
+        out.append(np.nan if c is None else BEA_SECTORS.get(c // 100 if c >= 100 else 0, np.nan))
+    return pd.Series(out, index=pd.Index(labels, name="industry"), name="sector", dtype=object)
