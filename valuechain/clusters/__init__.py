@@ -10,7 +10,9 @@
   COI, COG, product space;
 * :mod:`~valuechain.clusters.adjacent` — the adjacent possible of a location;
 * :mod:`~valuechain.clusters.regions` — region concordances and ABS LGA name matching;
-* :mod:`~valuechain.clusters.traded` — traded vs local industries (U.S. Cluster Mapping).
+* :mod:`~valuechain.clusters.traded` — traded vs local industries (U.S. Cluster Mapping);
+* :mod:`~valuechain.clusters.satellite` — an IO table's employment/skills account as an
+  activity table, and skills concentration.
 """
 
 from .activity import activity_matrix, read_abs_eiat, read_activity, read_bea_employment, tidy_activity
@@ -19,6 +21,7 @@ from .complexity import Complexity, complexity, product_space, rca
 from .related import RelatedIndustries, adjusted_rand_index, io_relatedness, related_industries
 from .monitor import monitor, monitor_data
 from .regions import harmonise_regions
+from .satellite import extension_activity, skills_concentration
 from .specialisation import (
     cluster_kpis,
     entry_list,
@@ -40,6 +43,8 @@ __all__ = [
     "read_activity",
     "read_abs_eiat",
     "read_bea_employment",
+    "extension_activity",
+    "skills_concentration",
     "location_quotients",
     "stars",
     "cluster_kpis",

@@ -68,7 +68,14 @@ def _div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _prepare(activity: Any, value: str, func: str, regions: Any = None, min_cell: float | None = None,
-             extra: tuple[str, ...] = ()) -> pd.DataFrame:
+             extra: tuple[str, ...] = (), extension: str | None = None, stressor: Any = None) -> pd.DataFrame:
+    if extension is not None:
+        from .satellite import extension_activity
+
+        activity = extension_activity(activity, extension, stressor=stressor, value=value)
+    elif not isinstance(activity, (pd.DataFrame, pd.Series)) and hasattr(activity, "extensions"):
+        raise ParameterError(f"The 'extension' parameter of {func} is required when the activity is an IO table "
+                             "(name the employment or skills extension to read).")
     df = tidy_activity(activity, value=value)
     for col in (value,) + extra:
         if col not in df.columns:
@@ -466,6 +473,8 @@ def cluster_kpis(
     traded_only: Any = True,
     regions: Any = None,
     min_cell: float | None = None,
+    extension: str | None = None,
+    stressor: Any = None,
 ) -> pd.DataFrame:
     """Change of every cluster between two years, joined by (region, industry) label.
 
@@ -482,6 +491,11 @@ def cluster_kpis(
         :func:`valuechain.clusters.regions.harmonise_regions`.
     min_cell : float, optional
         Cells below it are suppressed (NaN).
+    extension, stressor : str, optional
+        Read the activity off the IO side: *activity* is then one IO table per year (a
+        ``{year: IOTable}`` mapping or a list with ``meta.year`` set) and *extension* names
+        its employment or skills account (*stressor*: which row(s); see
+        :func:`valuechain.clusters.satellite.extension_activity`).
 
     Returns
     -------
@@ -499,13 +513,15 @@ def cluster_kpis(
     >>> vc.clusters.cluster_kpis(long).loc[("a", "x"), ["growth", "lq_end"]].round(4).tolist()
     [1.0, 1.1111]
     """
-    return _kpis(activity, value, start, end, lq_threshold, top, traded_only, regions, min_cell, "cluster_kpis")
+    return _kpis(activity, value, start, end, lq_threshold, top, traded_only, regions, min_cell, "cluster_kpis",
+                 extension, stressor)
 
 
 def _kpis(activity: Any, value: str, start: int | None, end: int | None, lq_threshold: float, top: float,
-          traded_only: Any, regions: Any, min_cell: float | None, func: str) -> pd.DataFrame:
+          traded_only: Any, regions: Any, min_cell: float | None, func: str, extension: str | None = None,
+          stressor: Any = None) -> pd.DataFrame:
     lq_threshold = check_number(lq_threshold, "lq_threshold", func, low=0)
-    df = _prepare(activity, value, func, regions, min_cell)
+    df = _prepare(activity, value, func, regions, min_cell, extension=extension, stressor=stressor)
     start, end = _two_years(df, start, end, func)
     s0 = stars(df, value=value, year=start, lq_threshold=lq_threshold, top=top, traded_only=False)
     s1 = stars(df, value=value, year=end, lq_threshold=lq_threshold, top=top, traded_only=False)
@@ -686,6 +702,8 @@ def regional_kpis(
     min_cell: float | None = None,
     scale: str | None = None,
     suppressed: str = "nan",
+    extension: str | None = None,
+    stressor: Any = None,
 ) -> pd.DataFrame:
     """Regional KPIs per year, joined by region label: total, growth, starred share, Herfindahl, Krugman.
 
@@ -707,6 +725,8 @@ def regional_kpis(
         A region with a suppressed cell gets NaN Herfindahl, Krugman and starred share
         (reason ``suppressed``), or, with ``"skip"``, values over its published cells
         (reason ``computed without n suppressed cell(s)``).
+    extension, stressor : str, optional
+        Read the activity off an IO table's satellite account (see :func:`cluster_kpis`).
 
     Returns
     -------
@@ -727,7 +747,7 @@ def regional_kpis(
     check_choice(reference, "reference", func, ("rest", "total"))
     check_choice(suppressed, "suppressed", func, ("nan", "skip"))
     skip = suppressed == "skip"
-    df = _prepare(activity, value, func, regions, min_cell)
+    df = _prepare(activity, value, func, regions, min_cell, extension=extension, stressor=stressor)
     frames = []
     prev: pd.Series | None = None
     note = "all industries"
