@@ -645,11 +645,14 @@ class IOTable:
                 ) from exc
         M = zv * (-self._xinv)[None, :]
         M[np.diag_indices_from(M)] += 1.0
+        # M is C-ordered: its transpose is the Fortran-ordered array LAPACK factors in place (no
+        # copy of n² doubles); solve() swaps the transpose flag to match.
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", sla.LinAlgWarning)
-            lu, piv = sla.lu_factor(M, overwrite_a=True, check_finite=False)
+            lu, piv = sla.lu_factor(M.T, overwrite_a=True, check_finite=False)
         d = np.abs(np.diag(lu))
-        if not np.isfinite(lu).all() or d.min() <= 1e-13 * max(d.max(), 1.0):
+        # inputs are finite: a non-finite factor shows on the diagonal; solve() checks every result
+        if not np.isfinite(d).all() or d.min() <= 1e-13 * max(d.max(), 1.0):
             raise ConvergenceError(
                 f"I - A is singular or nearly singular for table {self.meta.name!r} (spectral radius of A "
                 "is at or above 1): some nodes' intermediate inputs reach or exceed their output. "
@@ -664,8 +667,8 @@ class IOTable:
         """
         b = np.asarray(b, dtype=float)
         lu = self._lu
-        if isinstance(lu, tuple):
-            out = sla.lu_solve(lu, b, trans=1 if transpose else 0, check_finite=False)
+        if isinstance(lu, tuple):  # the factors of (I - A)': the flag is swapped
+            out = sla.lu_solve(lu, b, trans=0 if transpose else 1, check_finite=False)
         else:
             out = lu.solve(b, trans="T" if transpose else "N")
         if not np.isfinite(out).all():
