@@ -81,3 +81,18 @@ def test_skills_concentration_of_an_occupation_table_per_year():
     assert r.loc[(2021, "s"), "share"] == pytest.approx(20 / 80)
     with pytest.raises(vc.LabelError, match="phd"):
         vc.clusters.skills_concentration(a, high="phd")
+
+
+def test_related_share_by_hand():
+    # north is starred in cars (LQ 2); parts shares the cluster "auto", food is in no shared cluster
+    E = pd.DataFrame({"cars": [40.0, 0.0, 10.0], "parts": [10.0, 20.0, 30.0], "food": [10.0, 40.0, 20.0]},
+                     index=["north", "south", "east"])
+    rel = pd.Series({"cars": "auto", "parts": "auto", "food": "agrifood"})
+    k = vc.clusters.regional_kpis(E, traded_only=False, lq_threshold=1.5, min_stars=3, related=rel)
+    lq = (E / E.sum(axis=1).to_numpy()[:, None]) / (E.sum() / E.to_numpy().sum())
+    assert lq.loc["north", "cars"] >= 1.5 and lq.loc["north", "parts"] < 1.5
+    assert k.loc["north", "related_share"] == pytest.approx(10 / 60)
+    starred_s = lq.loc["south"] >= 1.5
+    assert starred_s["food"] and not starred_s["cars"]
+    assert k.loc["south", "related_share"] == pytest.approx(0.0)
+    assert "related_share" not in vc.clusters.regional_kpis(E, traded_only=False).columns

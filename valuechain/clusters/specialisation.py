@@ -704,6 +704,7 @@ def regional_kpis(
     suppressed: str = "nan",
     extension: str | None = None,
     stressor: Any = None,
+    related: Any = None,
 ) -> pd.DataFrame:
     """Regional KPIs per year, joined by region label: total, growth, starred share, Herfindahl, Krugman.
 
@@ -727,6 +728,12 @@ def regional_kpis(
         (reason ``computed without n suppressed cell(s)``).
     extension, stressor : str, optional
         Read the activity off an IO table's satellite account (see :func:`cluster_kpis`).
+    related : Series or RelatedIndustries, optional
+        Industry -> related-industry cluster (e.g. :func:`related_industries`' ``clusters``,
+        or the U.S. Cluster Mapping benchmark clusters).  Adds ``related_share``: the share
+        of the region's traded employment in industries that are not starred themselves but
+        share a cluster with one of its starred industries (the related variety around its
+        specialisations; NaN with a suppressed traded cell unless ``suppressed="skip"``).
 
     Returns
     -------
@@ -751,6 +758,11 @@ def regional_kpis(
     frames = []
     prev: pd.Series | None = None
     note = "all industries"
+    groups = None
+    if related is not None:
+        groups = getattr(related, "clusters", related)
+        if not isinstance(groups, pd.Series):
+            groups = pd.Series(groups)
     for y, E, _ in _years(df, value, None, func):
         st = _stars_frame(E, None, value, lq_threshold, top)
         mask, note = traded_mask(E.columns, traded_only, func)
@@ -777,11 +789,25 @@ def regional_kpis(
         share = _div((X0 * starred).sum(axis=1), tr_tot)
         if not skip:
             share[sup_tr] = np.nan
+        rel_share = None
+        if groups is not None:
+            g = groups.reindex(E.columns).to_numpy(dtype=object)
+            known = pd.notna(g)
+            codes = pd.factorize(np.where(known, g, None))[0]  # -1 = no cluster
+            K = codes.max() + 1
+            onehot = np.zeros((len(codes), max(K, 1)))
+            onehot[np.flatnonzero(known), codes[known]] = 1.0
+            hot = (starred.astype(float) @ onehot) > 0  # region x cluster: has a starred member
+            near = (hot @ onehot.T > 0) & known[None, :] & ~starred & mask[None, :]
+            rel_share = _div((X0 * near).sum(axis=1), tr_tot)
+            if not skip:
+                rel_share[sup_tr] = np.nan
         f = pd.DataFrame(
             {
                 "total": tot,
                 "growth": growth,
                 "starred_share": share,
+                **({} if rel_share is None else {"related_share": rel_share}),
                 "n_starred": starred.sum(axis=1),
                 "herfindahl": _herf(E, skip).to_numpy(),
                 "krugman": _krug(E, reference, skip).to_numpy(),
