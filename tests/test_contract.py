@@ -173,6 +173,10 @@ CASES: dict[str, Case] = {
     "clusters.location_quotients": Case(lambda i: ((i["long"],), {"year": 2020}), bad=({"year": 1800}, "year")),
     "clusters.stars": Case(lambda i: ((i["wide"],), {}), bad=({"top": 2.0}, "top")),
     "clusters.cluster_kpis": Case(lambda i: ((i["long"],), {}), bad=({"lq_threshold": -1.0}, "lq_threshold")),
+    "clusters.skills_concentration": Case(
+        lambda i: ((pd.DataFrame({"region": ["n", "n", "s", "s"], "industry": ["x", "y", "x", "y"],
+                                  "employment": [10.0, 10.0, 30.0, 50.0], "graduates": [8.0, 2.0, 6.0, 4.0]}),),
+                   {"high": "graduates"}), bad=({"high": 5}, "high")),
     "clusters.regional_kpis": Case(lambda i: ((i["wide"],), {}), bad=({"min_stars": 0}, "min_stars")),
     "clusters.herfindahl": Case(lambda i: ((i["long"],), {"year": 2020}), bad=({"year": 1800}, "year")),
     "clusters.krugman": Case(lambda i: ((i["wide"],), {}), bad=({"reference": "moon"}, "reference")),
@@ -204,6 +208,7 @@ NOT_METRICS = {
     "clusters.read_abs_eiat": "file reader", "clusters.read_bea_employment": "file reader",
     "clusters.tidy_activity": "data reshaping helper (wide -> long activity), not a metric",
     "clusters.harmonise_regions": "data reshaping helper (region concordance), not a metric",
+    "clusters.extension_activity": "data reshaping helper (a satellite account as an activity table), not a metric",
     "clusters.traded_industries": "classification lookup (traded/local), not a metric",
     "clusters.monitor": "HTML page (checked in tests/test_cluster_monitor.py and the browser test)",
     "clusters.monitor_data": "bundle of the monitor page's tables (each from a checked metric)",

@@ -155,6 +155,14 @@ def skills_concentration(activity: Any, *, high: Any, total: Any = None, extensi
     func = "skills_concentration"
     from ..table import IOTable
 
+    for pname, v in (("high", high), ("total", total)):
+        ok = v is None if pname == "total" else False
+        ok = ok or isinstance(v, str) or (isinstance(v, (list, tuple)) and len(v) > 0
+                                          and all(isinstance(e, str) for e in v))
+        if not ok:
+            raise ParameterError(f"The '{pname}' parameter of {func} must be a column or stressor name or a "
+                                 f"non-empty list of names. Got {v!r} instead.")
+
     is_table = isinstance(activity, IOTable) or (
         isinstance(activity, (Mapping, list, tuple)) and len(activity) and all(
             isinstance(t, IOTable) for t in (activity.values() if isinstance(activity, Mapping) else activity)))
