@@ -96,3 +96,13 @@ def test_related_share_by_hand():
     assert starred_s["food"] and not starred_s["cars"]
     assert k.loc["south", "related_share"] == pytest.approx(0.0)
     assert "related_share" not in vc.clusters.regional_kpis(E, traded_only=False).columns
+
+
+def test_brazil_cluster_kpis_off_the_io_side():
+    """IBGE's job counts (2019, 2021) through the employment extension: totals are IBGE's, Covid losses show."""
+    t19, t21 = vc.datasets.load("brazil", year=2019), vc.datasets.load("brazil", year=2021)
+    k = vc.clusters.cluster_kpis({2019: t19, 2021: t21}, extension="employment", traded_only=False)
+    assert k["employment_end"].sum() == pytest.approx(105_065_178, abs=0.5)  # IBGE 2021, "Fator trabalho"
+    assert k["employment_start"].sum() == pytest.approx(t19.extensions["employment"].F.to_numpy().sum(), rel=1e-12)
+    worst = k["growth"].idxmin()
+    assert worst == ("BRA", "Domestic services") and k.loc[worst, "growth"] < -0.15

@@ -101,7 +101,7 @@ def tidy_activity(
         if df["year"].isna().any():
             raise TableError("The activity table has rows without a year.")
         yv = pd.to_numeric(df["year"], errors="coerce")
-        bad = yv.isna() | ~np.isfinite(yv) | (yv != np.round(yv)) | (yv.abs() > 9999)
+        bad = ~np.isfinite(yv) | (yv != np.round(yv)) | (yv.abs() > 9999)  # text coerces to NaN
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise TableError(f"The activity table's year in row {i} is not a whole year: {df['year'].iloc[i]!r}.")

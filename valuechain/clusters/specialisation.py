@@ -798,7 +798,7 @@ def regional_kpis(
             onehot = np.zeros((len(codes), max(K, 1)))
             onehot[np.flatnonzero(known), codes[known]] = 1.0
             hot = (starred.astype(float) @ onehot) > 0  # region x cluster: has a starred member
-            near = (hot @ onehot.T > 0) & known[None, :] & ~starred & mask[None, :]
+            near = (hot @ onehot.T > 0) & ~starred & mask[None, :]  # an unclustered industry has a zero row
             rel_share = _div((X0 * near).sum(axis=1), tr_tot)
             if not skip:
                 rel_share[sup_tr] = np.nan
