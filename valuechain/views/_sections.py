@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .report import Section
+from ._section import Section
 
 log = logging.getLogger(__name__)
 
