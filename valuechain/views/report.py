@@ -145,14 +145,20 @@ def report(*sections: Section, title: str = "valuechain report", meta: Any = Non
 
 def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: int = 120, max_edges: int = 300,
                    alpha: float = 0.05, seed: int = 0, strict: bool = False,
-                   progress: Callable[[str, int, int], None] | None = None) -> str:
+                   progress: Callable[[str, int, int], None] | None = None, volumes: Any = "auto",
+                   min_share: float = 0.005, activity: Any = None) -> str:
     """The standard report of one table (or of two years of it).
 
-    Sections, each included when its analysis module is installed: data summary;
-    IO position (top nodes, upstreamness scatter); supply network (interactive view,
-    central nodes); GVC (value-added exports) for multi-region tables; resilience
-    (removal robustness curves); and, with ``table2``, the reconfiguration between
-    the years (summary, movers, side-by-side networks, rank changes, community flows).
+    The report opens with **Key findings**: 5-8 generated sentences whose numbers
+    link to the table they come from.  Then, each section included when its
+    analysis module is installed (or a note saying why not and what to load):
+    data summary (table type, price basis); IO position; what grew and shrank (in
+    volume when the data allow it); dependencies (import dependence, supplier
+    concentration for MRIOs); employment; supply network (interactive view, central
+    industries, named communities); clusters; GVC for multi-region tables;
+    resilience (removal curves); and, with ``table2``, the reconfiguration between
+    the years (summary, size-aware movers, side-by-side networks with the same node
+    positions, rank changes, community flows).
 
     Parameters
     ----------
@@ -172,6 +178,17 @@ def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: 
         went wrong (and the rest of the report is still written).
     progress : callable(step, done, total), optional
         Called before each section is computed.
+    volumes : "auto", DataFrame or None, default "auto"
+        Chain-linked volume indices by node (``valuechain.compare.chain_linked_volumes``)
+        for the change between the two years.  ``"auto"`` computes them when the
+        data allow it (IBGE's previous-year-price tables for the embedded
+        ``brazil`` data); ``None`` (or when unavailable) compares at current prices
+        and says so loudly.
+    min_share : float, default 0.005
+        Size threshold of rankings and findings: industries with less than this
+        share of gross output are not ranked.
+    activity : DataFrame, optional
+        Regional activity (region x industry) for the clusters section.
 
     Returns
     -------
@@ -186,8 +203,17 @@ def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: 
     """
     from . import _sections
 
+    from .._validation import check_number
+
     top = check_int(top, "top", "dataset_report", low=1)
-    opts = {"top": top, "max_nodes": max_nodes, "max_edges": max_edges, "alpha": alpha, "seed": seed}
+    min_share = check_number(min_share, "min_share", "dataset_report", low=0, high=1)
+    if isinstance(volumes, str):
+        if volumes != "auto":
+            raise ParameterError(f"The 'volumes' parameter of dataset_report must be 'auto', a DataFrame or None. "
+                                 f"Got {volumes!r} instead.")
+        volumes = _sections.auto_volumes(table, table2)
+    opts = {"top": top, "max_nodes": max_nodes, "max_edges": max_edges, "alpha": alpha, "seed": seed,
+            "volumes": volumes, "min_share": min_share, "activity": activity}
     sections, params = _sections.build(table, table2, opts, strict=strict, progress=progress)
     meta = dataclasses.asdict(table.meta)
     if table2 is not None:
