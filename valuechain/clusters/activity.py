@@ -18,14 +18,16 @@ Missing (suppressed) values stay NaN in the long form; the statistics read them 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .._safeio import describe_fields, open_binary
 from .._validation import fmt_labels
-from ..errors import LabelError, ParameterError, ReadError, TableError
+from ..errors import LabelError, ParameterError, ReadError, TableError, ValueChainError
 
 __all__ = ["tidy_activity", "activity_matrix", "read_activity", "read_abs_eiat", "read_bea_employment"]
 
@@ -98,7 +100,12 @@ def tidy_activity(
     if "year" in df.columns:
         if df["year"].isna().any():
             raise TableError("The activity table has rows without a year.")
-        df["year"] = df["year"].astype(np.int64)
+        yv = pd.to_numeric(df["year"], errors="coerce")
+        bad = yv.isna() | ~np.isfinite(yv) | (yv != np.round(yv)) | (yv.abs() > 9999)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise TableError(f"The activity table's year in row {i} is not a whole year: {df['year'].iloc[i]!r}.")
+        df["year"] = yv.astype(np.int64)
     for c in values:
         if not pd.api.types.is_numeric_dtype(df[c]):
             conv = pd.to_numeric(df[c], errors="coerce")
@@ -111,6 +118,13 @@ def tidy_activity(
                 )
             df[c] = conv
         df[c] = df[c].astype(float)
+        inf = np.isinf(df[c].to_numpy())
+        if inf.any():
+            i = int(np.flatnonzero(inf)[0])
+            raise TableError(
+                f"The activity column {c!r} has an infinite value at ({df.iloc[i]['region']!r}, "
+                f"{df.iloc[i]['industry']!r}); every value must be finite (NaN marks a suppressed cell)."
+            )
         neg = df[c] < 0
         if neg.any():
             i = int(np.flatnonzero(neg.to_numpy())[0])
@@ -168,6 +182,32 @@ def activity_matrix(activity: pd.DataFrame, *, value: str = "employment", year: 
 
 # ------------------------------------------------------------------- readers
 ABS_UNALLOCATED = ("Inadequately described", "Not stated", "Not applicable")
+
+
+@contextmanager
+def _about(name: str) -> Iterator[None]:
+    """Errors raised while reading *name* name it: ours keep their class, pandas' become a ReadError."""
+    try:
+        yield
+    except ValueChainError as exc:
+        if name in str(exc):
+            raise
+        raise type(exc)(f"{name}: {exc}") from None
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        raise ReadError(f"{name}: {type(exc).__name__}: {exc}") from None
+
+
+def _read_csv(src: Any, name: str, **kw: Any) -> pd.DataFrame:
+    """``pd.read_csv`` of a path (opened within the size caps, gzip counted) or a buffer; errors name *name*."""
+    try:
+        if isinstance(src, Path):
+            with open_binary(src, name, line_cap=False) as fh:
+                return pd.read_csv(fh, **kw)
+        return pd.read_csv(src, **kw)
+    except ValueChainError:
+        raise
+    except Exception as exc:  # pandas raises many kinds
+        raise ReadError(f"{name}: cannot be read as CSV ({type(exc).__name__}: {exc}).") from None
 
 
 def _published_file(p: Path, pattern: str, *, subdirs: tuple[str, ...] = (".",), exclude: str | None = None) -> Path:
@@ -234,16 +274,20 @@ def read_abs_eiat(path: str | Path, *, level: str = "lga", drop_unallocated: boo
         src, name = p, p.name
     else:
         name = getattr(path, "name", "<buffer>")
-    try:
-        df = pd.read_csv(src)
-    except Exception as exc:  # pandas raises many kinds
-        raise ReadError(f"{name}: cannot be read as CSV ({exc}).") from None
+    df = _read_csv(src, name)
+    with _about(name):
+        return _abs_eiat_frame(df, name, drop_unallocated=drop_unallocated, drop_pseudo=drop_pseudo,
+                               harmonise=harmonise, regions=regions)
+
+
+def _abs_eiat_frame(df: pd.DataFrame, name: str, *, drop_unallocated: bool, drop_pseudo: bool, harmonise: bool,
+                    regions: Any) -> pd.DataFrame:
     reg = next((c for c in ("lga_pow", "state_pow", "lga_ur", "state_ur", "region") if c in df.columns), None)
     need = {"industry", "year", "employment"}
     if reg is None or not need <= set(df.columns):
         raise ReadError(
             f"{name}: expected columns lga_pow or state_pow, industry, year, employment (ABS EIAT layout); "
-            f"found {list(df.columns)}."
+            f"found {describe_fields(df.columns)}."
         )
     df = df.rename(columns={reg: "region"})[["region", "industry", "year", "employment"]]
     from .regions import harmonise_regions, is_pseudo_region, match_names
@@ -309,7 +353,7 @@ def _bea_crosswalk(path: Path) -> pd.DataFrame | None:
     cands = sorted(path.parent.glob("Crosswalk_SAEMP25N_LineCode*.csv"))
     if not cands:
         return None
-    return pd.read_csv(cands[0])
+    return _read_csv(cands[0], cands[0].name)
 
 
 def read_bea_employment(
@@ -356,16 +400,19 @@ def read_bea_employment(
         src, name = p, p.name
         if crosswalk is None:
             crosswalk = _bea_crosswalk(p)
-    try:
-        df = pd.read_csv(src, dtype={"GeoFips": str})
-    except Exception as exc:
-        raise ReadError(f"{name}: cannot be read as CSV ({exc}).") from None
+    df = _read_csv(src, name, dtype={"GeoFips": str})
+    with _about(name):
+        return _bea_frame(df, name, crosswalk=crosswalk, states_only=states_only, detailed=detailed, years=years)
+
+
+def _bea_frame(df: pd.DataFrame, name: str, *, crosswalk: Any, states_only: bool, detailed: bool,
+               years: Sequence[int] | None) -> pd.DataFrame:
     need = {"GeoFips", "GeoName", "LineCode"}
     ycols = [c for c in df.columns if str(c).isdigit() and len(str(c)) == 4]
     if not need <= set(df.columns) or not ycols:
         raise ReadError(
             f"{name}: expected columns GeoFips, GeoName, LineCode and year columns (BEA SAEMP25N layout); "
-            f"found {list(df.columns)[:8]}."
+            f"found {describe_fields(df.columns, limit=8)}."
         )
     published = _bea_published_totals(df, ycols, states_only)
     if states_only:
@@ -373,9 +420,9 @@ def read_bea_employment(
         df = df[(fips > 0) & (fips < 90000)]
     labels: dict[int, str] = {}
     if crosswalk is not None:
-        cw = crosswalk if isinstance(crosswalk, pd.DataFrame) else pd.read_csv(crosswalk)
+        cw = crosswalk if isinstance(crosswalk, pd.DataFrame) else _read_csv(Path(crosswalk), Path(crosswalk).name)
         if not {"LineCode", "Description"} <= set(cw.columns):
-            raise ReadError(f"crosswalk: expected columns LineCode and Description; found {list(cw.columns)}.")
+            raise ReadError(f"crosswalk: expected columns LineCode and Description; found {describe_fields(cw.columns)}.")
         cw = cw.drop_duplicates("LineCode")
         labels = {int(k): str(v).strip() for k, v in zip(cw["LineCode"], cw["Description"])}
     elif detailed:
@@ -453,13 +500,18 @@ def read_activity(path: str | Path, *, layout: str = "auto") -> pd.DataFrame:
             raise ReadError(f"{p}: is a folder; give a file, or layout='abs_eiat' / 'bea' for those folders.")
         if not p.exists():
             raise FileNotFoundError(f"{p}: no such file.")
-    try:
-        if str(name).endswith(".parquet"):
+    if str(name).endswith(".parquet"):
+        try:
             df = pd.read_parquet(path)
-        else:
-            df = pd.read_csv(path, dtype=str, keep_default_na=True)
-    except Exception as exc:
-        raise ReadError(f"{name}: cannot be read as CSV or parquet ({exc}).") from None
+        except Exception as exc:
+            raise ReadError(f"{name}: cannot be read as parquet ({type(exc).__name__}: {exc}).") from None
+    else:
+        df = _read_csv(Path(path) if isinstance(path, (str, Path)) else path, name, dtype=str, keep_default_na=True)
+    with _about(name):
+        return _activity_frame(df, path, name, layout)
+
+
+def _activity_frame(df: pd.DataFrame, path: Any, name: str, layout: str) -> pd.DataFrame:
     cols = [str(c) for c in df.columns]
     if layout == "auto":
         if {"industry", "year", "employment"} <= set(cols) and ({"lga_pow", "state_pow"} & set(cols)):
@@ -471,7 +523,7 @@ def read_activity(path: str | Path, *, layout: str = "auto") -> pd.DataFrame:
             return read_bea_employment(path)
         layout = "long" if len(cols) <= 4 else "wide"
     if len(cols) < 2:
-        raise ReadError(f"{name}: need at least 2 columns; found {cols}.")
+        raise ReadError(f"{name}: need at least 2 columns; found {describe_fields(cols)}.")
 
     def numeric(c: str) -> pd.Series:
         s = pd.to_numeric(df[c], errors="coerce")
@@ -489,7 +541,7 @@ def read_activity(path: str | Path, *, layout: str = "auto") -> pd.DataFrame:
     keys = [c for c in cols if c.lower() != "year"][:2]
     rest = [c for c in cols if c not in keys]
     if not rest:
-        raise ReadError(f"{name}: a long table needs region, industry and value columns; found {cols}.")
+        raise ReadError(f"{name}: a long table needs region, industry and value columns; found {describe_fields(cols)}.")
     out = pd.DataFrame({"region": df[keys[0]].astype(str), "industry": df[keys[1]].astype(str)})
     for c in rest:
         out["year" if c.lower() == "year" else c] = numeric(c)
