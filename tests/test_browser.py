@@ -98,3 +98,40 @@ def test_checker_detects_external_requests(tmp_path):
     res = bc.check(page, width=400, height=300, settle=0.2)
     assert any(u.startswith("http://example.invalid") for u in res["external_requests"])
     assert any(u.startswith("https://cdn.example.invalid") for u in res["external_requests"])
+
+
+_AT_ONE_SECOND = """<script>
+window.addEventListener("load", function () {
+  setTimeout(function () {
+    var ink = Array.from(document.querySelectorAll(".vc-canvas canvas")).map(function (c) {
+      var d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data, n = 0;
+      for (var i = 0; i < d.length; i += 4) { if (d[i + 3] > 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) n++; }
+      return n;
+    });
+    var ready = document.querySelectorAll(".vc-network[data-ready='1']").length;
+    var p = document.createElement("pre");
+    p.textContent = "AT1S " + JSON.stringify({ink: ink, ready: ready});
+    document.body.appendChild(p);
+  }, 1000);
+});
+</script>"""
+
+
+def test_comparison_complete_one_second_after_load(tmp_path):
+    import json
+    import re
+
+    a, b = vc.datasets.load("brazil", year=2019), vc.datasets.load("brazil", year=2021)
+    html = vc.views.comparison_view(vc.supply_graph(a), vc.supply_graph(b), size_by="output", color_by="sector")
+    page = tmp_path / "cmp.html"
+    page.write_text(html.replace("</body>", _AT_ONE_SECOND + "</body>"), encoding="utf-8")
+    shot = tmp_path / "cmp.png"
+    res = bc.check(page, screenshot=shot, width=1400, height=1000, settle=1.5)
+    _assert_offline_and_clean(res)
+    m = re.search(r"AT1S (\{.*\})", res["text"])
+    assert m, "the 1-second probe did not run"
+    at1 = json.loads(m.group(1))
+    assert at1["ready"] == 2  # both panels drawn within 1 s (no physics to settle)
+    assert len(at1["ink"]) == 2 and min(at1["ink"]) > 5000, at1  # nodes and edges on both canvases at 1 s
+    drawn, total = bc.png_ink(shot.read_bytes(), background=(251, 252, 253))
+    assert drawn > 0.05 * total

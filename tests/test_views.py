@@ -259,7 +259,11 @@ def test_figures_png(figure_inputs, name):
     func = getattr(vc.views, name)
     args, kw = figure_inputs[name]
     before = [a.copy() for a in args]
-    _png_ok(func(*args, **kw))
+    from matplotlib.figure import Figure
+
+    fig = func(*args, **kw)
+    assert isinstance(fig, Figure)  # a figure to show inline or restyle, not image bytes
+    _png_ok(vc.views.to_png(fig))
     for x, y in zip(args, before):  # inputs untouched
         assert x.equals(y)
 
@@ -267,10 +271,11 @@ def test_figures_png(figure_inputs, name):
 def test_figures_svg_valid_and_reproducible(figure_inputs):
     for name in ("bump_chart", "community_flows"):
         args, kw = figure_inputs[name]
-        svg = getattr(vc.views, name)(*args, fmt="svg", **kw)
+        svg = vc.views.to_svg(getattr(vc.views, name)(*args, **kw))
         _svg_ok(svg)
+        assert bytes(getattr(vc.views, name)(*args, fmt="svg", **kw)) == svg  # fmt= sets the default export
         if name == "bump_chart":
-            assert getattr(vc.views, name)(*args, fmt="svg", **kw) == svg
+            assert vc.views.to_svg(getattr(vc.views, name)(*args, **kw)) == svg
     with pytest.raises(ParameterError, match="'fmt'"):
         vc.views.bump_chart(*figure_inputs["bump_chart"][0], fmt="gif")
 
@@ -429,3 +434,63 @@ def test_match_labels_undoes_a_permutation():
     after2.iloc[:3] = 99
     before2 = before.copy()
     assert "99*" in set(match_labels(before2, after2))
+
+
+# ----------------------------------------------------------------------------- comparable views
+def _blocks(html: str) -> list[dict]:
+    import json
+    import re
+
+    out = []
+    for m in re.finditer(r'<script type="application/json" id="(vcnet\d+)-data">(.*?)</script>', html, re.S):
+        out.append(json.loads(m.group(2)))
+    return out
+
+
+def test_comparison_view_same_coordinates_in_both_years():
+    a, b = vc.datasets.load("brazil", year=2019), vc.datasets.load("brazil", year=2021)
+    ga, gb = vc.supply_graph(a), vc.supply_graph(b)
+    html = vc.views.comparison_view(ga, gb, size_by="output", color_by="sector")
+    pa, pb = _blocks(html)
+    la = {n["label"]: (n["x"], n["y"]) for n in pa["nodes"]}
+    lb = {n["label"]: (n["x"], n["y"]) for n in pb["nodes"]}
+    both = set(la) & set(lb)
+    assert len(both) >= 0.8 * min(len(la), len(lb)) > 20
+    assert all(la[k] == lb[k] for k in both)  # a node can be followed between the years
+    assert pa["options"]["physics"]["enabled"] is False  # nothing moves after load
+    # the same colour for the same category in both panels
+    ca = {n["label"]: n["color"] if isinstance(n["color"], str) else n["color"]["background"] for n in pa["nodes"]}
+    cb = {n["label"]: n["color"] if isinstance(n["color"], str) else n["color"]["background"] for n in pb["nodes"]}
+    assert all(ca[k] == cb[k] for k in both)
+
+
+def test_layout_is_seeded_and_reproducible():
+    g = vc.supply_graph(vc.datasets.load("testmrio"))
+    d1 = vc.views.network_data(g, seed=3)
+    d2 = vc.views.network_data(g, seed=3)
+    assert [(n["x"], n["y"]) for n in d1["nodes"]] == [(n["x"], n["y"]) for n in d2["nodes"]]
+    assert d1["min_label_px"] >= 12
+
+
+def test_palette_groups_beyond_twelve_without_grey():
+    from valuechain.views._render import OTHER_COLOR, PALETTE, color_map
+
+    assert len(PALETTE) == 12
+    wiod = "AUS AUT BEL BGR BRA CAN CHE CHN CYP CZE DEU DNK ESP EST FIN FRA GBR GRC HRV HUN IDN IND IRL ITA JPN " \
+           "KOR LTU LUX LVA MEX MLT NLD NOR POL PRT ROU RUS SVK SVN SWE TUR TWN USA ROW".split()
+    cm = color_map(wiod)
+    assert OTHER_COLOR not in cm.values() and len(set(cm.values())) == len(wiod)
+    assert cm["USA"] != cm["ROW"]
+    # EU members share a hue family: closer to each other than to the USA
+    def rgb(c):
+        return np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)], float)
+    assert np.abs(rgb(cm["DEU"]) - rgb(cm["FRA"])).sum() < np.abs(rgb(cm["DEU"]) - rgb(cm["USA"])).sum()
+
+
+def test_report_carries_one_copy_of_vis_network():
+    a = random_table(3, 4, seed=0)
+    b = random_table(3, 4, seed=1).replace(meta={**a.meta.to_dict(), "year": 2021})
+    html = vc.views.dataset_report(a, b, strict=True)
+    assert len(_blocks(html)) == 3  # the network and the two comparison panels
+    assert html.count("@version 9.") == 1  # vis-network inlined once, shared by every view
+    assert 'class="vc-search"' in html

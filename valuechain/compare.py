@@ -35,7 +35,7 @@ from ._validation import check_int, check_number, fmt_labels
 from .errors import LabelError, ParameterError
 from .table import IOTable
 
-__all__ = ["compare", "Comparison", "year_indicators", "sourcing_shares"]
+__all__ = ["compare", "Comparison", "year_indicators", "sourcing_shares", "chain_linked_volumes"]
 
 
 # ---------------------------------------------------------------- per year
@@ -210,11 +210,53 @@ class Comparison:
         s.attrs = {"metric": "reconfiguration summary", **self.params}
         return s
 
-    def movers(self, top: int = 10) -> pd.DataFrame:
-        """The *top* nodes by reconfiguration score."""
-        cols = ["score", "score_rank", "score_community", "score_sourcing", "d_output", "d_pagerank_pct",
-                "d_domestic_input_share", "community_t0", "community_t1"]
-        return self.nodes.sort_values("score", ascending=False)[cols].head(top)
+    def movers(self, top: int = 10, *, min_output_share: float = 0.005) -> pd.DataFrame:
+        """The *top* nodes by reconfiguration score among the nodes that matter by size.
+
+        Parameters
+        ----------
+        top : int, default 10
+        min_output_share : float, default 0.005
+            Size threshold: only nodes with at least this share of total gross
+            output in either year are ranked (tiny nodes move a lot in rank and
+            community for little economic weight).  ``0`` ranks every node.
+
+        Returns
+        -------
+        DataFrame
+            Score, its components, output share in the later year and the
+            changes; ``attrs["min_output_share"]`` and ``attrs["excluded"]`` (how
+            many nodes fell under the threshold) state the rule.
+
+        Examples
+        --------
+        >>> b = vc.datasets.load
+        >>> m = vc.compare([b("brazil", year=2019), b("brazil", year=2021)]).movers(3)
+        >>> len(m), m.attrs["min_output_share"], bool((m["output_share_t1"] >= 0.005).all())
+        (3, 0.005, True)
+        """
+        top = check_int(top, "top", "Comparison.movers", low=1)
+        min_output_share = check_number(min_output_share, "min_output_share", "Comparison.movers", low=0, high=1)
+        n = self.nodes
+        share0 = n["output_t0"] / max(float(n["output_t0"].sum()), 1e-300)
+        share1 = n["output_t1"] / max(float(n["output_t1"].sum()), 1e-300)
+        big = np.maximum(share0, share1) >= min_output_share
+        cols = ["score", "score_rank", "score_community", "score_sourcing", "output_share_t1", "d_output",
+                "d_pagerank_pct", "d_domestic_input_share", "community_t0", "community_t1"]
+        out = n.assign(output_share_t1=share1)[big].sort_values("score", ascending=False, kind="stable")[cols].head(top)
+        out.attrs = {"metric": "largest movers", "min_output_share": min_output_share,
+                     "excluded": int((~big).sum()), "from": self.years[0], "to": self.years[-1]}
+        return out
+
+    def __repr__(self) -> str:
+        from ._repr import comparison_repr
+
+        return comparison_repr(self)
+
+    def _repr_html_(self) -> str:
+        from ._repr import comparison_html
+
+        return comparison_html(self)
 
 
 def _pct_rank(s: pd.Series) -> pd.Series:
@@ -508,3 +550,113 @@ def compare(tables: Sequence[IOTable] | Mapping[Any, IOTable], *, blocs: Mapping
 
 def _indicators_task(opts: dict, table: IOTable) -> dict:
     return year_indicators(table, **opts)
+
+
+# ---------------------------------------------------------------- volumes
+def chain_linked_volumes(current: Mapping[int, IOTable], previous_year_prices: Mapping[int, IOTable]) -> pd.DataFrame:
+    """Chain-linked volume indices of output, value added and imported inputs, by node.
+
+    From tables at current prices of years ``y0 .. y1-1`` and tables at the
+    previous year's prices of years ``y0+1 .. y1`` (IBGE publishes both), the
+    volume index from ``y0`` to ``y1`` multiplies the year-on-year volume ratios
+
+    ``q(y0 -> y1) = prod_y  x_y(at prices of y-1) / x_{y-1}(at current prices of y-1)``
+
+    e.g. 2019 -> 2021: ``(x2021 at 2020 prices / x2020) * (x2020 at 2019 prices / x2019)``.
+    Totals are chain-linked Laspeyres indices of the sums (not means of the node
+    indices).  Value added in volume follows the previous-year-price tables' own
+    rule: they have no value-added sheet, so value added at previous-year prices
+    is the residual output - intermediate inputs - imports - product taxes, all at
+    previous-year prices (double deflation).  Imports are the imported
+    intermediate inputs (primary inputs of kind ``imports``).
+
+    Parameters
+    ----------
+    current : mapping year -> IOTable
+        Current-price tables; must hold every year from the first to the year
+        before the last previous-year-price table.
+    previous_year_prices : mapping year -> IOTable
+        Tables of year y at the prices of y-1, for every year after the first.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by node: ``output_t0``, ``output_t1`` (current prices of the first
+        and last year; ``output_t1`` only when that current table is given, else
+        NaN), ``output_volume``, ``value_added_volume``, ``imports_volume`` (indices,
+        1 = no change; NaN where the base is not positive) and
+        ``output_volume_change_pct``.  ``attrs["totals"]`` holds the same indices
+        for the whole economy; ``attrs["rule"]`` states the method.
+
+    Examples
+    --------
+    >>> from valuechain.compare import chain_linked_volumes
+    >>> b = lambda y, p="current": vc.datasets.load("brazil", year=y, prices=p)
+    >>> v = chain_linked_volumes({2019: b(2019), 2020: b(2020)},
+    ...                          {2020: b(2020, "previous_year"), 2021: b(2021, "previous_year")})
+    >>> round(100 * (float(v.attrs["totals"]["output_volume"]) - 1), 1)  # gross output 2019 -> 2021 in volume, %
+    1.6
+    """
+    func = "chain_linked_volumes"
+    for name, m in (("current", current), ("previous_year_prices", previous_year_prices)):
+        if not isinstance(m, Mapping) or not m:
+            raise ParameterError(f"The '{name}' parameter of {func} must be a non-empty mapping year -> IOTable. "
+                                 f"Got {type(m).__name__} instead.")
+        for y, t in m.items():
+            if not isinstance(t, IOTable):
+                raise ParameterError(f"The '{name}' parameter of {func} must map years to IOTable objects; "
+                                     f"year {y!r} holds {type(t).__name__}.")
+    y0 = min(current)
+    years = sorted(previous_year_prices)
+    need = list(range(int(y0) + 1, int(years[-1]) + 1))
+    missing_p = [y for y in need if y not in previous_year_prices]
+    missing_c = [y - 1 for y in need if (y - 1) not in current]
+    if missing_p or missing_c or not need:
+        raise ParameterError(
+            f"{func}: chain-linking {y0} -> {years[-1]} needs current-price tables of "
+            f"{', '.join(str(y - 1) for y in need) or '-'} and previous-year-price tables of "
+            f"{', '.join(map(str, need)) or '-'}; missing: "
+            + ", ".join([f"current {y}" for y in missing_c] + [f"previous-year {y}" for y in missing_p]) + ".")
+    nodes = current[y0].nodes
+    for y, t in [*current.items(), *previous_year_prices.items()]:
+        if not t.nodes.equals(nodes):
+            raise LabelError(f"{func}: table {y!r} has different nodes than the {y0} table "
+                             f"(differing: {fmt_labels(t.nodes.symmetric_difference(nodes))}).")
+
+    def parts(t: IOTable) -> dict[str, np.ndarray]:
+        kinds = t.V.index.get_level_values("kind")
+        imp = t.primary_inputs("imports").to_numpy(dtype=float) if (kinds == "imports").any() else np.zeros(t.n)
+        return {"output": t.x.to_numpy(dtype=float), "value_added": t.v.to_numpy(dtype=float), "imports": imp}
+
+    node_idx = {k: np.ones(len(nodes)) for k in ("output", "value_added", "imports")}
+    tot_idx = {k: 1.0 for k in node_idx}
+    for y in need:
+        base, vol = parts(current[y - 1]), parts(previous_year_prices[y])
+        for k in node_idx:
+            b, v = base[k], vol[k]
+            ratio = np.full(len(nodes), np.nan)
+            np.divide(v, b, out=ratio, where=b > 0)
+            node_idx[k] = node_idx[k] * ratio
+            tb = float(b.sum())
+            tot_idx[k] *= float(v.sum()) / tb if tb > 0 else np.nan
+    y1 = need[-1]
+    out = pd.DataFrame({
+        "output_t0": current[y0].x.to_numpy(dtype=float),
+        "output_t1": current[y1].x.to_numpy(dtype=float) if y1 in current else np.nan,
+        "output_volume": node_idx["output"],
+        "value_added_volume": node_idx["value_added"],
+        "imports_volume": node_idx["imports"],
+    }, index=nodes)
+    out["output_volume_change_pct"] = 100.0 * (out["output_volume"] - 1.0)
+    totals = pd.Series({f"{k}_volume": v for k, v in tot_idx.items()}, name="total")
+    if y1 in current:
+        totals["output_current_prices"] = float(current[y1].x.sum()) / float(current[y0].x.sum())
+        totals["value_added_current_prices"] = float(current[y1].v.sum()) / float(current[y0].v.sum())
+    out.attrs = {
+        "metric": "chain-linked volume indices", "from": y0, "to": y1, "unit": "index (1 = no change)",
+        "totals": totals, "source": current[y0].meta.source,
+        "rule": (f"chain-linked from previous-year-price tables: prod over y of x_y(at y-1 prices) / x_(y-1), "
+                 f"{y0}->{y1}; totals are chain-linked Laspeyres indices of the sums; value added at "
+                 "previous-year prices is the tables' residual (double deflation)"),
+    }
+    return out

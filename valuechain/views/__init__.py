@@ -1,6 +1,7 @@
 """Views: interactive network pages, static figures and the HTML report.
 
-Every view returns a string (HTML) or bytes (PNG/SVG); writing is left to the
+Every view returns a string (HTML) and every figure a matplotlib ``Figure``
+(:func:`to_png` / :func:`to_svg` give the image bytes); writing is left to the
 caller (the CLI writes atomically).  HTML works offline: vis-network's JS/CSS are
 inlined from the installed pyvis package and images are embedded as data URIs.
 
@@ -33,6 +34,8 @@ __all__ = [
     "product_space_map",
     "save_figure",
     "data_uri",
+    "to_png",
+    "to_svg",
     "report",
     "Section",
     "dataset_report",
@@ -50,6 +53,8 @@ _WHERE = {
     "product_space_map": "figures",
     "save_figure": "figures",
     "data_uri": "figures",
+    "to_png": "figures",
+    "to_svg": "figures",
 }
 
 

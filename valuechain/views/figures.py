@@ -3,8 +3,12 @@ community flows between years, product-space map.
 
 Every function takes plain pandas objects (so it does not depend on the module that
 computed them), draws on a fresh :class:`matplotlib.figure.Figure` (no pyplot, no
-global state) and returns the image as ``bytes`` (PNG or SVG, chosen by ``fmt``).
-:func:`save_figure` writes such bytes atomically; :func:`data_uri` embeds them in HTML.
+global state) and returns that figure (it displays inline in Jupyter).  :func:`to_png`
+and :func:`to_svg` turn a figure into image bytes (``fmt``/``dpi`` of the figure
+function set the defaults of :func:`to_bytes`); :func:`save_figure` writes a figure
+or bytes atomically; :func:`data_uri` embeds them in HTML.  For older callers the
+returned figure still behaves like its image bytes under ``bytes(fig)`` and slicing
+(``fig[:4]``).
 SVG output is reproducible (no date, fixed element ids).  Labels are drawn as plain text
 (``text.parse_math`` off): a ``$...$`` in a region or sector name is shown as written,
 never parsed as mathtext (which drops the figure on a parse error).
@@ -26,6 +30,9 @@ from ..errors import ParameterError
 from . import _render
 
 __all__ = [
+    "to_png",
+    "to_svg",
+    "to_bytes",
     "robustness_figure",
     "bump_chart",
     "position_scatter",
@@ -54,13 +61,42 @@ def _plain_text(func: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+@functools.lru_cache(maxsize=1)
+def _figure_class() -> type:
+    from matplotlib.figure import Figure
+
+    class VCFigure(Figure):
+        """A matplotlib Figure that remembers its export format (``fmt``, ``dpi``).
+
+        ``bytes(fig)`` and ``fig[:n]`` give the image bytes in that format, so code
+        written for the figure functions' former bytes return keeps working.
+        """
+
+        vc_fmt = "png"
+        vc_dpi = 120
+
+        def to_png(self, dpi: int | None = None) -> bytes:
+            return _export(self, "png", dpi or self.vc_dpi)
+
+        def to_svg(self) -> bytes:
+            return _export(self, "svg", self.vc_dpi)
+
+        def __bytes__(self) -> bytes:
+            return _export(self, self.vc_fmt, self.vc_dpi)
+
+        def __getitem__(self, key: Any) -> Any:
+            return bytes(self)[key]
+
+    VCFigure.__module__ = __name__
+    return VCFigure
+
+
 def _figure(width: float, height: float, *, left: float = 0.7, right: float = 0.25, top: float = 0.45,
             bottom: float = 0.6):
     """A figure with fixed margins in inches (cheaper than constrained layout)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height))
+    fig = _figure_class()(figsize=(width, height))
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
     FigureCanvasAgg(fig)
     return fig
@@ -80,6 +116,55 @@ def _export(fig: Any, fmt: str, dpi: int) -> bytes:
     return buf.getvalue()
 
 
+def _finish(fig: Any, fmt: str, dpi: int) -> Any:
+    fig.vc_fmt, fig.vc_dpi = fmt, int(dpi)
+    return fig
+
+
+def to_png(fig: Any, dpi: int | None = None) -> Any:
+    """PNG bytes of a figure (``dpi`` default: the one given to the figure function, else 120).
+
+    Examples
+    --------
+    >>> curves = pd.DataFrame({"random": [1.0, 0.5, 0.0]}, index=[0.0, 0.5, 1.0])
+    >>> vc.views.to_png(vc.views.robustness_figure(curves))[:4] == b"\\x89PNG"
+    True
+    """
+    _check_figure(fig, "to_png")
+    return _export(fig, "png", dpi or getattr(fig, "vc_dpi", 120))
+
+
+def to_svg(fig: Any) -> Any:
+    """SVG bytes of a figure (reproducible: no date, fixed element ids).
+
+    Examples
+    --------
+    >>> curves = pd.DataFrame({"random": [1.0, 0.5, 0.0]}, index=[0.0, 0.5, 1.0])
+    >>> vc.views.to_svg(vc.views.robustness_figure(curves)).startswith(b"<?xml")
+    True
+    """
+    _check_figure(fig, "to_svg")
+    return _export(fig, "svg", getattr(fig, "vc_dpi", 120))
+
+
+def to_bytes(fig: Any, fmt: str | None = None) -> bytes:
+    """Image bytes of a figure in *fmt* (default: the ``fmt`` given to the figure function).
+
+    Bytes pass through unchanged, so callers can take either.
+    """
+    if isinstance(fig, (bytes, bytearray)):
+        return bytes(fig)
+    _check_figure(fig, "to_bytes")
+    fmt = _check_fmt(fmt or getattr(fig, "vc_fmt", "png"), "to_bytes")
+    return to_svg(fig) if fmt == "svg" else to_png(fig)
+
+
+def _check_figure(fig: Any, func: str) -> None:
+    if not hasattr(fig, "savefig"):
+        raise ParameterError(f"The 'fig' parameter of {func} must be a matplotlib Figure. "
+                             f"Got {type(fig).__name__} instead.")
+
+
 def _check_fmt(fmt: str, func: str) -> str:
     return check_choice(fmt, "fmt", func, _FORMATS)
 
@@ -94,9 +179,10 @@ def _label(key: Any) -> str:
     return _render.label_of(key)
 
 
-def save_figure(data: bytes, path: str | os.PathLike, *, force: bool = False) -> Path:
-    """Write figure bytes to *path* atomically (temporary file, then rename; ``force=True``
-    replaces a read-only file, see :mod:`valuechain._files`).
+def save_figure(data: Any, path: str | os.PathLike, *, force: bool = False) -> Path:
+    """Write a figure (or image bytes) to *path* atomically (temporary file, then rename;
+    ``force=True`` replaces a read-only file, see :mod:`valuechain._files`).  A figure is
+    written as SVG when *path* ends in ``.svg``, else as PNG.
 
     Examples
     --------
@@ -109,10 +195,12 @@ def save_figure(data: bytes, path: str | os.PathLike, *, force: bool = False) ->
     """
     from .._files import write_bytes_atomic
 
+    if not isinstance(data, (bytes, bytearray)):
+        data = to_bytes(data, "svg" if str(path).lower().endswith(".svg") else "png")
     return write_bytes_atomic(path, data, force=force)
 
 
-def data_uri(data: bytes, fmt: str = "png") -> str:
+def data_uri(data: Any, fmt: str = "png") -> str:
     """A ``data:`` URI embedding figure bytes in HTML (``<img src=...>``).
 
     Examples
@@ -121,6 +209,7 @@ def data_uri(data: bytes, fmt: str = "png") -> str:
     'data:image/svg+xml;base64,PHN2Zy8+'
     """
     _check_fmt(fmt, "data_uri")
+    data = to_bytes(data, fmt)
     return f"data:{_MIME[fmt]};base64,{base64.b64encode(data).decode('ascii')}"
 
 
@@ -134,7 +223,7 @@ def robustness_figure(
     xlabel: str = "share of nodes removed",
     ylabel: str = "share of the network remaining",
     dpi: int = 120,
-) -> bytes:
+) -> Any:
     """Removal robustness curves, one line per removal strategy.
 
     The legend gives each curve's robustness index R = area under the curve
@@ -154,14 +243,14 @@ def robustness_figure(
 
     Returns
     -------
-    bytes
-        The image.
+    matplotlib.figure.Figure
+        The figure (``vc.views.to_png(fig)`` / ``to_svg`` for image bytes).
 
     Examples
     --------
     >>> curves = pd.DataFrame({"random": [1.0, 0.8, 0.5, 0.0], "targeted": [1.0, 0.4, 0.1, 0.0]},
     ...                       index=[0.0, 0.25, 0.5, 1.0])
-    >>> vc.views.robustness_figure(curves)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    >>> vc.views.to_png(vc.views.robustness_figure(curves))[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
     True
     """
     func = "robustness_figure"
@@ -187,7 +276,7 @@ def robustness_figure(
     ax.set_ylim(bottom=0)
     _style(ax)
     ax.legend(frameon=False, fontsize=9)
-    return _export(fig, fmt, dpi)
+    return _finish(fig, fmt, dpi)
 
 
 # --------------------------------------------------------------------------- bump chart
@@ -201,7 +290,7 @@ def bump_chart(
     fmt: str = "png",
     title: str = "Rank changes",
     dpi: int = 120,
-) -> bytes:
+) -> Any:
     """Rank-change (bump) chart: each node's rank across periods.
 
     Parameters
@@ -222,7 +311,7 @@ def bump_chart(
 
     Returns
     -------
-    bytes
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -272,7 +361,7 @@ def bump_chart(
     ax.set_title(title, loc="left", fontsize=11)
     ax.spines[["top", "right", "left"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    return _export(fig, fmt, dpi)
+    return _finish(fig, fmt, dpi)
 
 
 # --------------------------------------------------------------------------- scatter
@@ -288,7 +377,7 @@ def position_scatter(
     fmt: str = "png",
     title: str | None = None,
     dpi: int = 120,
-) -> bytes:
+) -> Any:
     """Scatter of two node metrics, e.g. upstreamness vs GVC participation.
 
     Parameters
@@ -309,7 +398,7 @@ def position_scatter(
 
     Returns
     -------
-    bytes
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -363,7 +452,7 @@ def position_scatter(
     ax.set_ylabel(y)
     ax.set_title(title or f"{y} vs {x}", loc="left", fontsize=11)
     _style(ax)
-    return _export(fig, fmt, dpi)
+    return _finish(fig, fmt, dpi)
 
 
 # --------------------------------------------------------------------------- alluvial
@@ -409,7 +498,7 @@ def community_flows(
     fmt: str = "png",
     title: str = "Community flows",
     dpi: int = 120,
-) -> bytes:
+) -> Any:
     """Alluvial diagram of nodes moving between communities from one period to the next.
 
     Two columns of stacked blocks (communities, height = total weight of their
@@ -433,13 +522,13 @@ def community_flows(
 
     Returns
     -------
-    bytes
+    matplotlib.figure.Figure
 
     Examples
     --------
     >>> a = pd.Series([0, 0, 1, 1], index=list("wxyz"))
     >>> b = pd.Series([0, 1, 1, 1], index=list("wxyz"))
-    >>> vc.views.community_flows(a, b, labels=("2019", "2021"))[:4] == b"\\x89PNG"
+    >>> vc.views.to_png(vc.views.community_flows(a, b, labels=("2019", "2021")))[:4] == b"\\x89PNG"
     True
     """
     from matplotlib.patches import PathPatch, Rectangle
@@ -516,7 +605,7 @@ def community_flows(
     ax.set_title(f"{title} ({how}; {100 * stayed / total:.0f}% kept its label)", loc="left",
                  fontsize=11)
     ax.axis("off")
-    return _export(fig, fmt, dpi)
+    return _finish(fig, fmt, dpi)
 
 
 # --------------------------------------------------------------------------- product space
@@ -534,7 +623,7 @@ def product_space_map(
     fmt: str = "png",
     title: str | None = None,
     dpi: int = 120,
-) -> bytes:
+) -> Any:
     """Product-space map with a region's specialisations highlighted.
 
     Layout after Hidalgo, Klinger, Barabási & Hausmann (2007): the maximum spanning
@@ -566,7 +655,7 @@ def product_space_map(
 
     Returns
     -------
-    bytes
+    matplotlib.figure.Figure
 
     Examples
     --------
@@ -575,7 +664,7 @@ def product_space_map(
     >>> names = [f"p{i}" for i in range(12)]
     >>> prox = pd.DataFrame(p, index=names, columns=names)
     >>> rca = pd.Series(rng.random(12) * 2, index=names)
-    >>> vc.views.product_space_map(prox, rca=rca, region="A")[:4] == b"\\x89PNG"
+    >>> vc.views.to_png(vc.views.product_space_map(prox, rca=rca, region="A"))[:4] == b"\\x89PNG"
     True
     """
     import networkx as nx
@@ -639,4 +728,4 @@ def product_space_map(
     ax.legend(frameon=False, fontsize=8, loc="lower left")
     ax.set_aspect("equal", adjustable="datalim")
     ax.axis("off")
-    return _export(fig, fmt, dpi)
+    return _finish(fig, fmt, dpi)

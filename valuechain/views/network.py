@@ -34,12 +34,14 @@ from .._validation import check_int, check_number
 from ..errors import ParameterError
 from . import _render
 
-__all__ = ["network_view", "network_data", "comparison_view", "comparison_data", "node_metrics"]
+__all__ = ["network_view", "network_data", "comparison_view", "comparison_data", "node_metrics", "layout"]
 
 _counter = itertools.count()
 
-#: Above this many drawn nodes the physics simulation stops once the layout is stable.
+#: Kept for compatibility: layouts are precomputed, the physics simulation is always off.
 FREEZE_ABOVE = 40
+#: Labels are never drawn smaller than this on screen (pixels), whatever the zoom.
+MIN_LABEL_PX = 12
 
 
 # --------------------------------------------------------------------------- inputs
@@ -159,6 +161,71 @@ def _edges(graph: Any, nodes: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndar
     return src[keep], dst[keep], w[keep]
 
 
+# --------------------------------------------------------------------------- layout
+def layout(nodes: Sequence, edges: Sequence[tuple] | None = None, *, seed: int = 0, niter: int = 600,
+           scale: float | None = None) -> pd.DataFrame:
+    """Node positions computed in Python (igraph Fruchterman-Reingold, seeded).
+
+    The views draw nodes at these positions with the physics simulation off, so a
+    page is complete as soon as it is drawn (screenshots and printing never catch
+    an unsettled layout) and the two panels of a comparison put every node at the
+    same place.
+
+    Parameters
+    ----------
+    nodes : sequence
+        Node labels (any hashable; order fixes the result together with *seed*).
+    edges : sequence of (source, target, weight), optional
+        Edges among *nodes* (others are ignored); weights pull nodes together.
+    seed : int, default 0
+    niter : int, default 600
+    scale : float, optional
+        Half-width of the drawing in pixels; default ``70 * sqrt(len(nodes))``.
+
+    Returns
+    -------
+    DataFrame
+        ``x``, ``y`` (pixels, centred on 0) indexed by node.
+
+    Examples
+    --------
+    >>> from valuechain.views.network import layout
+    >>> p = layout(["a", "b", "c"], [("a", "b", 1.0), ("b", "c", 2.0)], seed=1)
+    >>> p.equals(layout(["a", "b", "c"], [("a", "b", 1.0), ("b", "c", 2.0)], seed=1)), list(p.columns)
+    (True, ['x', 'y'])
+    """
+    import random
+
+    import igraph as ig
+
+    labels = list(nodes)
+    pos = {k: i for i, k in enumerate(labels)}
+    n = len(labels)
+    if n == 0:
+        return pd.DataFrame({"x": [], "y": []})
+    pairs, weights = [], []
+    for a, b, w in edges or ():
+        if a in pos and b in pos and a != b:
+            pairs.append((pos[a], pos[b]))
+            weights.append(float(w))
+    g = ig.Graph(n=n, edges=pairs, directed=False)
+    if pairs:
+        wv = np.asarray(weights)
+        wv = 0.5 + 2.5 * np.sqrt(wv / wv.max()) if wv.max() > 0 else np.ones(len(wv))
+        g.es["weight"] = wv.tolist()
+    ig.set_random_number_generator(random.Random(int(seed)))
+    try:
+        coords = np.asarray(g.layout_fruchterman_reingold(weights="weight" if pairs else None, niter=niter,
+                                                          grid=False).coords, dtype=float)
+    finally:
+        ig.set_random_number_generator(random)
+    coords -= coords.mean(axis=0)
+    span = np.abs(coords).max() if n > 1 else 1.0
+    half = float(scale) if scale is not None else 70.0 * math.sqrt(n)
+    coords = coords / (span if span > 0 else 1.0) * half
+    return pd.DataFrame({"x": coords[:, 0].round(1), "y": coords[:, 1].round(1)}, index=pd.Index(labels))
+
+
 # --------------------------------------------------------------------------- data
 def network_data(
     graph: Any,
@@ -174,8 +241,15 @@ def network_data(
     drop_isolated: bool = True,
     seed: int = 0,
     title: str | None = None,
+    positions: pd.DataFrame | None = None,
+    categories: Sequence | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready payload of a network view (nodes, edges, legend, filters, options).
+
+    Node positions come from :func:`layout` (seeded, computed here in Python) or
+    from ``positions`` (``x``, ``y`` by node, e.g. shared by the two years of a
+    comparison); ``categories`` fixes the colour of every category (default: the
+    sorted categories of the whole graph, so colours do not depend on what is drawn).
 
     Parameters are those of :func:`network_view`, plus ``highlight`` (a numeric
     Series of changes: nodes with a non-zero value get a thick border, green for
@@ -261,8 +335,14 @@ def network_data(
 
     # colours and sizes
     kept_groups = [groups[i] for i in kept]
-    present = sorted({_clean(g) for g in kept_groups}, key=lambda v: (isinstance(v, str), v))
-    colors = _render.color_map(present)
+    sort_key = lambda v: (isinstance(v, str), v)  # noqa: E731
+    present = sorted({_clean(g) for g in kept_groups}, key=sort_key)
+    universe = list(categories) if categories is not None else sorted({_clean(g) for g in groups}, key=sort_key)
+    colors = _render.color_map([*universe, *[p for p in present if p not in set(universe)]])
+    if positions is None:
+        positions = layout([nodes[i] for i in kept], [(nodes[a], nodes[b], wt) for a, b, wt in zip(src, dst, w)],
+                           seed=seed)
+    unit = getattr(getattr(graph, "meta", None), "unit", None) or ""
     sv = np.where(np.isfinite(size[kept]), np.maximum(size[kept], 0), 0)
     smax = sv.max() if len(sv) and sv.max() > 0 else 1.0
     px = 6 + 34 * np.sqrt(sv / smax)
@@ -298,6 +378,9 @@ def network_data(
         rows += [[c, _render.fmt_number(metrics[c].iloc[i])] for c in num_cols]
         opts: dict[str, Any] = {"size": float(round(px[k], 2)), "attrs": attrs, "rows": rows,
                                 "color": colors[grp]}
+        key = nodes[i]
+        if key in positions.index:
+            opts["x"], opts["y"] = float(positions.at[key, "x"]), float(positions.at[key, "y"])
         if hl is not None:
             ch = hl.iloc[i]
             if pd.notna(ch) and ch != 0:
@@ -308,9 +391,12 @@ def network_data(
                 sign = "+" if signed and ch > 0 else ""
                 rows.append([str(highlight.name or "change"), sign + _render.fmt_number(ch)])
         net.add_node(int(i), label=label, shape="dot", **opts)
+    names = {int(i): (_render.label_of(nodes[i]) if not one_region else str(sectors[i])) for i in kept}
     for s, t, wt in zip(src, dst, w):
         net.add_edge(int(s), int(t), value=float(wt), width=float(round(0.5 + 7.5 * wt / wmax, 2)),
-                     weight=_render.fmt_number(wt))
+                     weight=_render.fmt_number(wt),
+                     tip=f"{names.get(int(s), s)} → {names.get(int(t), t)}: {_render.fmt_number(wt)}"
+                         + (f" {unit}" if unit else ""))
     vis_nodes, vis_edges, _, _, _, _ = net.get_network_data()
 
     # options: pyvis's defaults, tuned for readable, stable layouts
@@ -319,8 +405,8 @@ def network_data(
     import json
 
     options = json.loads(net.options.to_json())
-    options["physics"]["stabilization"] = {"enabled": True, "iterations": 600 if len(kept) > 150 else 300,
-                                           "fit": True, "updateInterval": 50}
+    # positions are precomputed (layout): no physics, so the page is complete on its first frame
+    options["physics"] = {"enabled": False}
     options["edges"] = {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                         "color": {"inherit": "from", "opacity": 0.45},
                         "smooth": {"enabled": len(w) <= 400, "type": "continuous"}}
@@ -328,7 +414,7 @@ def network_data(
                         "borderWidth": 1}
     options["interaction"] = {"hover": True, "tooltipDelay": 120, "navigationButtons": False,
                               "hideEdgesOnDrag": len(w) > 300}
-    options["layout"] = {"randomSeed": int(seed), "improvedLayout": len(kept) <= 100}
+    options["layout"] = {"randomSeed": int(seed), "improvedLayout": False}
 
     filters = []
     for key, label in (("region", "Region"), ("sector", "Sector"), ("community", "Community")):
@@ -346,13 +432,34 @@ def network_data(
         "legend": legend,
         "filters": filters,
         "options": options,
-        "freeze": len(kept) > FREEZE_ABOVE,
+        "freeze": True,
+        "min_label_px": MIN_LABEL_PX,
         "caption": caption,
         "meta": {k: str(v) for k, v in meta.items() if v not in (None, "")},
         "stats": {"nodes_total": len(nodes), "nodes_drawn": len(kept), "edges_total": n_total_edges,
                   "edges_among_drawn": n_among, "edges_drawn": len(w), "size_by": size_name,
                   "color_by": color_name, "backbone": backbone},
     }
+
+
+def _drawn_edges(graph: Any, backbone: float | None, keep: Sequence, max_edges: int) -> list[tuple]:
+    """(source label, target label, weight) of the edges a panel draws among *keep* (see network_data)."""
+    drawn = graph
+    if backbone is not None:
+        from .. import network
+
+        drawn = network.backbone(graph, alpha=backbone)
+    nodes = graph.nodes
+    src, dst, w = _edges(drawn, nodes)
+    idx = nodes.get_indexer(pd.Index(list(keep)) if not isinstance(keep, pd.Index) else keep)
+    mask = np.zeros(len(nodes), bool)
+    mask[idx[idx >= 0]] = True
+    sel = mask[src] & mask[dst]
+    src, dst, w = src[sel], dst[sel], w[sel]
+    if len(w) > max_edges:
+        top = np.argsort(-w, kind="stable")[:max_edges]
+        src, dst, w = src[top], dst[top], w[top]
+    return [(nodes[a], nodes[b], float(x)) for a, b, x in zip(src, dst, w)]
 
 
 def _natural(v: str) -> tuple:
@@ -530,11 +637,22 @@ def comparison_data(
     union = pd.concat([sa, sb], axis=1).max(axis=1)
     order = union.sort_values(ascending=False, kind="stable").index
     keep = list(dict.fromkeys([*movers, *order]))[:max_nodes]
+    # one layout for both years (on the union of their drawn edges): a node sits at the same place in both panels
+    shared_edges: dict = {}
+    cats: set = set()
+    for g, m in ((graph_a, metrics_a), (graph_b, metrics_b)):
+        for a, b, wt in _drawn_edges(g, backbone, keep, max_edges):
+            shared_edges[(a, b)] = shared_edges.get((a, b), 0.0) + wt
+        _, grp = _resolve_category(color_by, g.nodes, m.reindex(g.nodes))
+        cats |= {_clean(v) for v in grp}
+    kept_labels = [k for k in keep if k in graph_a.nodes or k in graph_b.nodes]
+    positions = layout(kept_labels, [(a, b, wt) for (a, b), wt in shared_edges.items()], seed=seed)
+    categories = sorted(cats, key=lambda v: (isinstance(v, str), v))
     panels = []
     for g, m, lab in ((graph_a, metrics_a, labels[0]), (graph_b, metrics_b, labels[1])):
         d = network_data(g, color_by=color_by, size_by=size_by, backbone=backbone, max_nodes=max_nodes,
                          max_edges=max_edges, metrics=m, highlight=hl.reindex(g.nodes).rename(str(change_column)),
-                         keep=keep, seed=seed, title=lab)
+                         keep=keep, seed=seed, title=lab, positions=positions, categories=categories)
         panels.append(_block(d, "620px"))
     signed = bool((ch < 0).any())
     table = []

@@ -14,72 +14,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 import pandas as pd
 
-from .._validation import check_choice, check_int
+from .._validation import check_int
 from ..errors import ParameterError
 from . import _render
+from ._section import SECTION_KINDS, Section
 
 __all__ = ["Section", "report", "dataset_report", "SECTION_KINDS"]
 
-#: What a section can hold, and the type of its ``content``.
-SECTION_KINDS = {
-    "text": "str (a paragraph; escaped)",
-    "table": "DataFrame or Series",
-    "figure": "bytes (PNG or SVG, see ``fmt``)",
-    "network": "dict from vc.views.network_data",
-    "comparison": "dict from vc.views.network.comparison_data",
-    "note": "str (shown as a muted remark, e.g. an analysis that is not available)",
-    "error": "str (an analysis that failed; shown in red)",
-}
 
-
-@dataclass(frozen=True)
-class Section:
-    """One part of a report.
-
-    Parameters
-    ----------
-    title : str
-        Heading (escaped).
-    kind : {"text", "table", "figure", "network", "comparison", "note", "error"}
-        See :data:`SECTION_KINDS` for what ``content`` holds.
-    content : object
-    caption : str, default ""
-        Text under the content (escaped).
-    fmt : {"png", "svg"}, default "png"
-        Image format of a figure.
-    level : {2, 3}, default 2
-        Heading level (2 = chapter, 3 = sub-section).
-    max_rows : int, default 25
-        Rows shown of a table (the caption says how many were left out).
-
-    Examples
-    --------
-    >>> s = vc.views.Section("Multipliers", "table", vc.position.multipliers(vc.datasets.load("miller_blair")))
-    >>> s.kind
-    'table'
-    """
-
-    title: str
-    kind: str
-    content: Any = None
-    caption: str = ""
-    fmt: str = "png"
-    level: int = 2
-    max_rows: int = 25
-
-    def __post_init__(self) -> None:
-        check_choice(self.kind, "kind", "Section", tuple(SECTION_KINDS))
-        check_choice(self.level, "level", "Section", (2, 3))
-        check_choice(self.fmt, "fmt", "Section", ("png", "svg"))
-        check_int(self.max_rows, "max_rows", "Section", low=1)
-
-
-def _table_ctx(obj: Any, max_rows: int) -> dict[str, Any]:
+def _table_view(obj: Any, max_rows: int) -> dict[str, Any]:
+    """Table context with glossary labels, tooltips and the row/column keys the findings cite."""
     if isinstance(obj, pd.Series):
         obj = obj.to_frame(obj.name if obj.name is not None else "value")
     if not isinstance(obj, pd.DataFrame):
@@ -87,31 +35,51 @@ def _table_ctx(obj: Any, max_rows: int) -> dict[str, Any]:
     shown = obj.head(max_rows)
     names = list(shown.index.names) if shown.index.nlevels > 1 else [shown.index.name]
     has_index = not (shown.index.nlevels == 1 and isinstance(shown.index, pd.RangeIndex))
-    header = ([str(n) if n is not None else "" for n in names] if has_index else []) + [
-        _render.label_of(c) for c in shown.columns]
+    from ._glossary import describe, label
+
+    cols = [_render.label_of(c) for c in shown.columns]
+    header = ([{"text": str(n) if n is not None else "", "title": "", "col": ""} for n in names] if has_index
+              else []) + [{"text": label(c), "title": describe(c), "col": c} for c in cols]
     rows = []
     for key, row in zip(shown.index, shown.itertuples(index=False, name=None)):
         keys = (key if isinstance(key, tuple) else (key,)) if has_index else ()
-        cells = [{"text": str(k), "num": False} for k in keys]
-        for v in row:
+        cells = [{"text": str(k), "num": False, "col": ""} for k in keys]
+        for c, v in zip(cols, row):
             is_num = isinstance(v, (int, float)) and not isinstance(v, bool) or hasattr(v, "dtype")
-            cells.append({"text": _render.fmt_number(v) if is_num else str(v), "num": is_num})
-        rows.append(cells)
+            cells.append({"text": _render.fmt_number(v) if is_num else str(v), "num": is_num, "col": c})
+        rows.append({"key": _render.label_of(key) if has_index else "", "cells": cells})
     return {"header": header, "rows": rows, "n_index": len(names) if has_index else 0,
             "omitted": max(0, len(obj) - len(shown))}
+
+
+def _table_ctx(obj: Any, max_rows: int) -> dict[str, Any]:
+    """Plain table context (header texts, rows of cells), as used by fragments outside the report."""
+    v = _table_view(obj, max_rows)
+    return {"header": [h["text"] for h in v["header"]], "rows": [r["cells"] for r in v["rows"]],
+            "n_index": v["n_index"], "omitted": v["omitted"]}
 
 
 def _section_ctx(s: Section, k: int) -> dict[str, Any]:
     from .figures import data_uri
 
     ctx: dict[str, Any] = {"title": s.title, "kind": s.kind, "caption": s.caption, "level": s.level,
-                           "anchor": f"s{k}"}
+                           "anchor": s.anchor or f"s{k}"}
     if s.kind == "table":
-        ctx["table"] = _table_ctx(s.content, s.max_rows)
+        ctx["table"] = _table_view(s.content, s.max_rows)
     elif s.kind == "figure":
-        if not isinstance(s.content, (bytes, bytearray)):
-            raise ParameterError(f"A 'figure' section needs image bytes; got {type(s.content).__name__}.")
-        ctx["src"] = data_uri(bytes(s.content), s.fmt)
+        content = s.content
+        if hasattr(content, "savefig"):  # a matplotlib Figure
+            from .figures import to_png, to_svg
+
+            content = to_svg(content) if s.fmt == "svg" else to_png(content)
+        if not isinstance(content, (bytes, bytearray)):
+            raise ParameterError(f"A 'figure' section needs a matplotlib Figure or image bytes; "
+                                 f"got {type(s.content).__name__}.")
+        ctx["src"] = data_uri(bytes(content), s.fmt)
+    elif s.kind == "findings":
+        from ._findings import render_items
+
+        ctx["findings"] = render_items(s.content)
     elif s.kind == "network":
         from .network import _block
 
@@ -177,14 +145,20 @@ def report(*sections: Section, title: str = "valuechain report", meta: Any = Non
 
 def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: int = 120, max_edges: int = 300,
                    alpha: float = 0.05, seed: int = 0, strict: bool = False,
-                   progress: Callable[[str, int, int], None] | None = None) -> str:
+                   progress: Callable[[str, int, int], None] | None = None, volumes: Any = "auto",
+                   min_share: float = 0.005, activity: Any = None) -> str:
     """The standard report of one table (or of two years of it).
 
-    Sections, each included when its analysis module is installed: data summary;
-    IO position (top nodes, upstreamness scatter); supply network (interactive view,
-    central nodes); GVC (value-added exports) for multi-region tables; resilience
-    (removal robustness curves); and, with ``table2``, the reconfiguration between
-    the years (summary, movers, side-by-side networks, rank changes, community flows).
+    The report opens with **Key findings**: 5-8 generated sentences whose numbers
+    link to the table they come from.  Then, each section included when its
+    analysis module is installed (or a note saying why not and what to load):
+    data summary (table type, price basis); IO position; what grew and shrank (in
+    volume when the data allow it); dependencies (import dependence, supplier
+    concentration for MRIOs); employment; supply network (interactive view, central
+    industries, named communities); clusters; GVC for multi-region tables;
+    resilience (removal curves); and, with ``table2``, the reconfiguration between
+    the years (summary, size-aware movers, side-by-side networks with the same node
+    positions, rank changes, community flows).
 
     Parameters
     ----------
@@ -204,6 +178,17 @@ def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: 
         went wrong (and the rest of the report is still written).
     progress : callable(step, done, total), optional
         Called before each section is computed.
+    volumes : "auto", DataFrame or None, default "auto"
+        Chain-linked volume indices by node (``valuechain.compare.chain_linked_volumes``)
+        for the change between the two years.  ``"auto"`` computes them when the
+        data allow it (IBGE's previous-year-price tables for the embedded
+        ``brazil`` data); ``None`` (or when unavailable) compares at current prices
+        and says so loudly.
+    min_share : float, default 0.005
+        Size threshold of rankings and findings: industries with less than this
+        share of gross output are not ranked.
+    activity : DataFrame, optional
+        Regional activity (region x industry) for the clusters section.
 
     Returns
     -------
@@ -218,8 +203,17 @@ def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: 
     """
     from . import _sections
 
+    from .._validation import check_number
+
     top = check_int(top, "top", "dataset_report", low=1)
-    opts = {"top": top, "max_nodes": max_nodes, "max_edges": max_edges, "alpha": alpha, "seed": seed}
+    min_share = check_number(min_share, "min_share", "dataset_report", low=0, high=1)
+    if isinstance(volumes, str):
+        if volumes != "auto":
+            raise ParameterError(f"The 'volumes' parameter of dataset_report must be 'auto', a DataFrame or None. "
+                                 f"Got {volumes!r} instead.")
+        volumes = _sections.auto_volumes(table, table2)
+    opts = {"top": top, "max_nodes": max_nodes, "max_edges": max_edges, "alpha": alpha, "seed": seed,
+            "volumes": volumes, "min_share": min_share, "activity": activity}
     sections, params = _sections.build(table, table2, opts, strict=strict, progress=progress)
     meta = dataclasses.asdict(table.meta)
     if table2 is not None:

@@ -42,7 +42,8 @@
       Object.keys(e).forEach(function (k) { copy[k] = e[k]; });
       copy.id = i;
       var box = el("div", "vc-tip");
-      box.appendChild(el("div", null, "weight " + e.weight));
+      box.appendChild(el("div", null, e.tip || ("weight " + e.weight)));
+      delete copy.tip;
       copy.title = box;
       return copy;
     }));
@@ -93,13 +94,43 @@
       bar.appendChild(lab);
     });
     var network = new vis.Network(canvas, { nodes: nodeView, edges: edgeView }, data.options);
+    // labels never smaller than min_label_px on screen, whatever the zoom
+    var minPx = data.min_label_px || 12, baseFont = (data.options.nodes && data.options.nodes.font &&
+      data.options.nodes.font.size) || 13, lastFont = baseFont;
+    function labelSize() {
+      var s = network.getScale();
+      if (!(s > 0)) { return; }
+      var f = Math.max(baseFont, minPx / s);
+      if (Math.abs(f - lastFont) > 0.5) { lastFont = f; network.setOptions({ nodes: { font: { size: f } } }); }
+    }
+    network.on("zoom", labelSize);
     function ready() {
-      if (data.freeze) { network.setOptions({ physics: { enabled: false } }); }
+      if (data.freeze && data.options.physics && data.options.physics.enabled) {
+        network.setOptions({ physics: { enabled: false } });
+      }
       root.setAttribute("data-ready", "1");
       count();
     }
-    network.once("stabilizationIterationsDone", function () { network.fit(); ready(); });
-    network.once("afterDrawing", function () { if (!data.options.physics.enabled) { ready(); } });
+    network.once("stabilizationIterationsDone", function () { network.fit(); labelSize(); ready(); });
+    network.once("afterDrawing", function () {
+      if (!data.options.physics.enabled) { network.fit(); labelSize(); ready(); }
+    });
+    // search: select and centre the nodes whose label contains the text
+    var search = root.querySelector(".vc-search");
+    if (search) {
+      search.addEventListener("input", function () {
+        var q = search.value.trim().toLowerCase();
+        search.classList.remove("vc-search-miss");
+        if (!q) { network.unselectAll(); network.fit(); count(); return; }
+        var hits = nodeView.getIds({ filter: function (n) { return String(n.label).toLowerCase().indexOf(q) >= 0; } });
+        if (!hits.length) { search.classList.add("vc-search-miss"); status.textContent = "no node matches"; return; }
+        network.selectNodes(hits);
+        if (hits.length === 1) { network.focus(hits[0], { scale: Math.max(network.getScale(), 1.0), animation: false }); }
+        else { network.fit({ nodes: hits, animation: false }); }
+        labelSize();
+        status.textContent = hits.length + " matching node" + (hits.length > 1 ? "s" : "");
+      });
+    }
     count();
     root.vcNetwork = network;
   }
