@@ -381,3 +381,23 @@ def test_price_section_html():
     assert all(isinstance(s, vc.views.Section) for s in price_sections(r))
     tr = R.tariff_shock(vc.datasets.load("testmrio"), {"reg2": 0.1})
     assert "reg2" in price_section(tr)
+
+
+def test_compare_scenarios_side_by_side():
+    t = vc.datasets.load("miller_blair")
+    p = R.price_shock(t, cost={"value_added": 0.1})
+    q = R.demand_shock(t, -0.1 * t.f)
+    df = vc.compare.scenarios({"costs": p, "demand": q})
+    # homogeneity of both models: +10 % on every primary cost -> +10 % prices; -10 % final demand -> -10 % output
+    np.testing.assert_allclose(df["costs"], 10.0, atol=1e-12)
+    np.testing.assert_allclose(df["demand"], -10.0, atol=1e-12)
+    np.testing.assert_allclose(df["output"], t.x.to_numpy())
+    assert df.attrs["runs"]["costs"].startswith("price")
+    assert list(vc.compare.scenarios([p, p]).columns) == ["output", "price change %", "price change % (2)"]
+    tr = R.tariff_shock(vc.datasets.load("testmrio"), {"reg2": 0.1})
+    with pytest.raises(vc.errors.LabelError, match="same nodes"):
+        vc.compare.scenarios([p, tr])
+    with pytest.raises(vc.errors.ParameterError, match="results"):
+        vc.compare.scenarios([1])
+    with pytest.raises(vc.errors.ParameterError, match="at least one"):
+        vc.compare.scenarios({})

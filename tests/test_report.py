@@ -175,3 +175,49 @@ def test_communities_are_named():
     page = _parse(html)
     names = {k[1] for k in page.cells if k[0] == "t-communities"}
     assert names and all(re.search("[A-Za-z]{3}", n) for n in names)  # named by members, not numbered 0-5
+
+
+# ---------------------------------------------------------------- scenario runs (price model, issue 22)
+@pytest.fixture(scope="module")
+def brazil_price_run():
+    t2 = vc.datasets.load("brazil", year=2021)
+    return vc.resilience.price_shock(t2, fixed={"Electricity & gas": 0.6})
+
+
+def test_price_scenario_in_the_report_with_a_cited_consumer_price_finding(brazil_price_run):
+    t = vc.datasets.load("brazil", year=2021)
+    q = vc.resilience.demand_shock(t, -0.05 * t.f)
+    html = vc.views.dataset_report(t, strict=True, scenarios={"gas +60 %": brazil_price_run, "demand -5 %": q})
+    page = _parse(html)
+    _check_citations(page)
+    sentence = [f for f in page.findings if "gas +60 %" in f]
+    assert sentence and "household consumption" in sentence[0]
+    hh = [c for c in page.cites if c["ref"] == "t-scenario-1" and c["col"] == "cost increase %"]
+    assert len(hh) == 1
+    expected = 100 * brazil_price_run.final_demand.loc[("BRA", "households"), "cost_increase"]
+    assert _num(hh[0]["text"]) == pytest.approx(round(expected, 2))
+    assert round(expected, 2) == 2.43  # +60 % on Electricity & gas -> households +2.43 % (test_prices)
+    assert "Scenarios side by side" in html and "Key findings" in html
+
+
+def test_report_scenarios_are_checked():
+    t = vc.datasets.load("miller_blair")
+    with pytest.raises(vc.errors.ParameterError, match="scenarios"):
+        vc.views.dataset_report(t, scenarios=[1.0])
+
+
+def test_cli_report_with_a_price_scenario(tmp_path):
+    from typer.testing import CliRunner
+
+    from valuechain.cli import app
+
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(app, ["report", "--dataset", "brazil", "--year", "2021", "--fix-price",
+                                   "Electricity & gas=+0.6", "--out", str(out), "--strict"])
+    assert res.exit_code == 0, res.output
+    page = _parse(out.read_text())
+    _check_citations(page)
+    assert any("price of Electricity & gas +60 %" in f and "+2.43 %" in f for f in page.findings)
+    res = CliRunner().invoke(app, ["report", "--dataset", "brazil", "--fix-price", "gas", "--out",
+                                   str(tmp_path / "x.html")])
+    assert res.exit_code == 2 and "--fix-price" in res.output

@@ -35,7 +35,7 @@ from ._validation import check_int, check_number, fmt_labels
 from .errors import LabelError, ParameterError
 from .table import IOTable
 
-__all__ = ["compare", "Comparison", "year_indicators", "sourcing_shares", "chain_linked_volumes"]
+__all__ = ["compare", "Comparison", "year_indicators", "sourcing_shares", "chain_linked_volumes", "scenarios"]
 
 
 # ---------------------------------------------------------------- per year
@@ -660,3 +660,86 @@ def chain_linked_volumes(current: Mapping[int, IOTable], previous_year_prices: M
                  "previous-year prices is the tables' residual (double deflation)"),
     }
     return out
+
+
+# ---------------------------------------------------------------- scenario runs side by side
+def _scenario_column(result: Any) -> tuple[pd.Series, str, str]:
+    """The headline per-node column of one run (in %), its name and what it measures."""
+    from .resilience import PriceResult, ShockResult, TariffResult
+
+    if isinstance(result, PriceResult):
+        return 100 * result.nodes["price_change"], "price change %", "price (Leontief cost-push model)"
+    if isinstance(result, TariffResult):
+        return 100 * result.nodes["cumulative_tariff"], "cumulative tariff %", "cumulative tariff cost"
+    if isinstance(result, ShockResult):
+        return -100 * result.nodes["output_loss_share"], "output change %", f"output ({result.model})"
+    raise ParameterError(f"The 'results' parameter of scenarios must hold PriceResult, TariffResult or ShockResult "
+                         f"objects. Got {type(result).__name__} instead.")
+
+
+def scenarios(results: Sequence[Any] | Mapping[str, Any]) -> pd.DataFrame:
+    """Several scenario runs side by side: one column per run, by node, in percent.
+
+    A price run (:func:`~valuechain.resilience.price_shock`) shows each node's price
+    change, a tariff run (:func:`~valuechain.resilience.tariff_shock`) its cumulative
+    tariff cost, and a quantity run (:func:`~valuechain.resilience.demand_shock`,
+    ``supply_shock``, ...) its output change, so that what a shock does to costs can
+    be read beside what it does to production.  The runs must be on the same nodes.
+
+    Parameters
+    ----------
+    results : sequence or dict of results
+        A dict gives the column names (``{"gas +60 %": price_run, ...}``); a sequence
+        names the columns after the measure (``"price change %"``, ``"output change %"``,
+        numbered when repeated).
+
+    Returns
+    -------
+    DataFrame
+        Nodes x runs, in percent (0 = unchanged), with ``output`` (the baseline gross
+        output of the first run's table) first; ``attrs["runs"]`` says what each
+        column measures.
+
+    Examples
+    --------
+    >>> t = vc.datasets.load("miller_blair")
+    >>> p = vc.resilience.price_shock(t, cost={"value_added": 0.1})
+    >>> q = vc.resilience.demand_shock(t, -0.1 * t.f)
+    >>> vc.compare.scenarios({"costs +10 %": p, "demand -10 %": q}).round(2)
+                   output  costs +10 %  demand -10 %
+    region sector
+    MB     s1      1000.0         10.0         -10.0
+           s2      2000.0         10.0         -10.0
+    """
+    items = list(results.items()) if isinstance(results, Mapping) else [(None, r) for r in results]
+    if not items:
+        raise ParameterError("The 'results' parameter of scenarios must hold at least one run. Got none instead.")
+    cols: dict[str, pd.Series] = {}
+    runs: dict[str, str] = {}
+    base = None
+    for name, r in items:
+        col, default, what = _scenario_column(r)
+        key = str(name) if name is not None else default
+        k = 2
+        while key in cols:
+            key, k = f"{default} ({k})", k + 1
+        if base is None:
+            base = col.index
+            out = r.nodes["output"] if "output" in r.nodes.columns else None
+        elif not col.index.equals(base):
+            raise LabelError(f"The runs of scenarios must be on the same nodes; {key!r} has "
+                             f"{fmt_labels(col.index.difference(base)) or 'a different order of nodes'}.")
+        cols[key] = col.astype(float)
+        runs[key] = what
+    df = pd.DataFrame(cols, index=base)
+    if out is not None:
+        df.insert(0, "output", out.astype(float))
+    df.attrs = {"metric": "scenarios", "unit": "% change (0 = unchanged)", "runs": runs}
+    return df
+
+
+# ``vc.compare`` is the function (see valuechain/__init__.py); its helpers hang off it, so that
+# ``vc.compare.scenarios(...)`` and ``vc.compare.chain_linked_volumes(...)`` work as written in the docs.
+for _helper in (scenarios, chain_linked_volumes, year_indicators, sourcing_shares):
+    setattr(compare, _helper.__name__, _helper)
+del _helper

@@ -14,6 +14,10 @@ from ._common import cli_errors, console, default_dataset, print_frame
 DEMO_YEARS = (2019, 2021)
 
 
+#: The price scenario of the demo report: the sector whose price is held at +60 % (Brazil's 68-activity tables).
+DEMO_PRICE = ("Electricity & gas", 0.6)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
@@ -54,6 +58,12 @@ def register(app: typer.Typer) -> None:
             safe = spreadsheet_safe(df)
             write_with(target, lambda p: safe.to_csv(p))
             con.print(f"Results written to [bold]{target.resolve()}[/bold]")
-            report = write_report(t, t2, out / "report.html")
+            last = t2 if t2 is not None else t
+            scenarios = None
+            if DEMO_PRICE[0] in set(last.sectors):  # a gas-price scenario, the cluster manager's 2022 question
+                from ..resilience import price_shock
+
+                scenarios = [price_shock(last, fixed={DEMO_PRICE[0]: DEMO_PRICE[1]})]
+            report = write_report(t, t2, out / "report.html", scenarios=scenarios)
             con.print(f"Report written to [bold]{report.resolve()}[/bold] "
                       f"({time.perf_counter() - start:.0f} s); open it in a browser (works offline).")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -12,7 +12,8 @@ from .view import check_html
 
 
 def write_report(t, t2, out: Path, *, top: int = 15, max_nodes: int = 120, max_edges: int = 300,
-                 alpha: float = 0.05, seed: int = 0, strict: bool = False, force: bool = False) -> Path:
+                 alpha: float = 0.05, seed: int = 0, strict: bool = False, force: bool = False,
+                 scenarios=None) -> Path:
     """Build the report of *t* (and *t2*) with a progress line on stderr and write it atomically."""
     from .. import views
     from .._files import write_text_atomic
@@ -36,7 +37,7 @@ def write_report(t, t2, out: Path, *, top: int = 15, max_nodes: int = 120, max_e
         log.addHandler(handler)
         try:
             html = views.dataset_report(t, t2, top=top, max_nodes=max_nodes, max_edges=max_edges, alpha=alpha,
-                                        seed=seed, strict=strict, progress=progress)
+                                        seed=seed, strict=strict, progress=progress, scenarios=scenarios)
         finally:
             log.removeHandler(handler)
     for msg in failed:
@@ -63,13 +64,18 @@ def register(app: typer.Typer) -> None:
         strict: Annotated[bool, typer.Option("--strict", help="Fail on the first analysis error.")] = False,
         out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("report.html"),
         force: ForceOpt = False,
+        cost: Annotated[Optional[List[str]], typer.Option("--cost", help="KIND=CHANGE: add a price scenario (as in shock-price) on the later year; repeatable.")] = None,
+        fix_price: Annotated[Optional[List[str]], typer.Option("--fix-price", help="NODE=CHANGE: add a price scenario with an exogenous price change (as in shock-price) on the later year; repeatable.")] = None,
     ) -> None:
         """Write one self-contained HTML report: tables, network views and figures, offline.
 
         States the data source, year(s), unit and method parameters.  With --year2,
         adds the reconfiguration between the two years.
 
-        Example: valuechain report --dataset brazil --year 2019 --year2 2021 --out report.html
+        With --cost/--fix-price, adds a price scenario (Leontief price model on the
+        later year) with its consumer-price impact and a key finding.
+
+        Example: valuechain report --dataset brazil --year 2019 --year2 2021 --fix-price "Electricity & gas=+0.6" --out report.html
         """
         from ..errors import ParameterError
 
@@ -79,6 +85,13 @@ def register(app: typer.Typer) -> None:
                 raise ParameterError("The '--year2' option needs --dataset (a --table file holds one year).")
             t = load_table(dataset, table, year, fmt, regions, sectors)
             t2 = load_table(dataset, None, year2, fmt, regions, sectors) if year2 is not None else None
+            scenarios = None
+            if cost or fix_price:
+                from ..resilience import price_shock
+                from .prices import _pairs
+
+                costs, fixed = _pairs(cost, "--cost"), _pairs(fix_price, "--fix-price")
+                scenarios = [price_shock(t2 if t2 is not None else t, cost=costs or None, fixed=fixed or None)]
             write_report(t, t2, out, top=top, max_nodes=max_nodes, max_edges=max_edges, alpha=alpha, seed=seed,
-                         strict=strict, force=force)
+                         strict=strict, force=force, scenarios=scenarios)
             typer.echo(f"Wrote {out.resolve()}", err=True)

@@ -84,6 +84,53 @@ def _listed(ctx: dict, anchor: str, rows: list, col: str, one_region: bool, *, u
     return parts
 
 
+def _category(key: Any) -> str:
+    return str(key[-1] if isinstance(key, tuple) else key)
+
+
+def _scenario_findings(ctx: dict, one_region: bool) -> list[dict]:
+    """One sentence per scenario run (at most two): the consumer-price or output impact, with citations."""
+    from ..resilience import PriceResult, ShockResult, TariffResult
+
+    cited = ctx.get("cited", {})
+    items: list[dict] = []
+    for name, anchor, r in ctx.get("scenario_anchors", [])[:2]:
+        if anchor not in cited:
+            continue
+        frame = cited[anchor]["frame"]
+        see = {"see": anchor, "see_title": cited[anchor]["title"]}
+        if isinstance(r, PriceResult):
+            col = "cost increase %"
+            hh = [i for i in frame.index if "household" in _category(i).lower()]
+            row = max(hh, key=lambda i: frame.loc[i, col]) if hh else frame[col].idxmax()
+            what = "household consumption" if hh else f"“{_category(row)}” final demand"
+            if not one_region and isinstance(row, tuple):
+                what += f" in {row[0]}"
+            parts = [f"Scenario “{name}” (Leontief price model, quantities unchanged): the cost of {what} would "
+                     "rise by ", cite(ctx, anchor, row, col, unit="%", signed=True)]
+            nodes = cited.get(anchor + "-nodes", {}).get("frame")
+            if nodes is not None:
+                endo = nodes[~nodes["fixed price"].astype(bool)]
+                top = [i for i in endo.index[:2] if endo.loc[i, "price change %"] > 0]
+                if top:
+                    parts += ["; the largest price increases among the other industries are in "]
+                    parts += _listed(ctx, anchor + "-nodes", top, "price change %", one_region, unit="%",
+                                     signed=True)
+            items.append({"parts": parts + ["."], **see})
+        elif isinstance(r, TariffResult):
+            col = "exports_tariff_total"
+            row = frame[col].idxmax()
+            items.append({"parts": [f"Scenario “{name}” (cumulative tariffs): the tariff cost embodied in exports, "
+                                    f"per unit of export value, is highest for {_render.label_of(row)} (",
+                                    cite(ctx, anchor, row, col), ")."], **see})
+        elif isinstance(r, ShockResult):
+            col = "output change %"
+            row = frame[col].idxmin()
+            items.append({"parts": [f"Scenario “{name}” ({r.model}): output falls most in {_name(row, True)} (",
+                                    cite(ctx, anchor, row, col, unit="%", signed=True), ")."], **see})
+    return items
+
+
 def key_findings(ctx: dict) -> Section:
     """The "Key findings" section built from the cited tables of the report context."""
     cited = ctx.get("cited", {})
@@ -192,6 +239,7 @@ def key_findings(ctx: dict) -> Section:
                      f"{ctx.get('removed_pct', 10):g} % of industries are removed, against ",
                      cite(ctx, "t-robustness", "random", col[0], unit="%"), " for random removal."]
             items.append({"parts": parts, "see": "t-robustness", "see_title": cited["t-robustness"]["title"]})
+    items += _scenario_findings(ctx, one_region)
     # caveats
     cav = [f"Caveats: values in {unit}"]
     if ctx.get("volumes") is not None:
@@ -205,7 +253,7 @@ def key_findings(ctx: dict) -> Section:
     elif not one_region:
         cav.append(f"; a multi-regional table of {t.regions.size} regions")
     cav.append(f"; source: {t.meta.source or 'not stated'}.")
-    items.append({"parts": ["".join(cav)], "see": "data", "see_title": "Data"})
-    return Section("Key findings", "findings", items[:8], anchor="findings",
+    items = items[:7] + [{"parts": ["".join(cav)], "see": "data", "see_title": "Data"}]  # the caveats always stay
+    return Section("Key findings", "findings", items, anchor="findings",
                    caption="Generated from the tables of this report; every number links to the table it comes "
                            "from. Rankings consider only industries above the stated size threshold.")

@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ParameterError
-from .report import Section
+from ._section import Section
 
-__all__ = ["price_sections", "price_section"]
+__all__ = ["price_sections", "price_section", "price_tables"]
 
 
 def _applied(meta: dict) -> str:
@@ -24,8 +24,29 @@ def _applied(meta: dict) -> str:
     return ", ".join(parts) or "none"
 
 
-def price_sections(result: Any, *, top: int = 15) -> list[Section]:
+def _pct(s: pd.Series, digits: int = 2) -> pd.Series:
+    return (100 * s.astype(float)).round(digits)
+
+
+def price_tables(result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables a reader of a price run looks at, in percent: by final-demand category and by node."""
+    fd = result.final_demand
+    unit = result.metadata.get("unit") or ""
+    fdt = pd.DataFrame({f"purchases ({unit})".replace(" ()", ""): fd["value"].round(1),
+                        "cost increase %": _pct(fd["cost_increase"]),
+                        "through goods' prices %": _pct(fd["from_prices"]),
+                        "through direct purchases %": _pct(fd["from_direct"])}, index=fd.index)
+    n = result.nodes
+    nodes = pd.DataFrame({"price change %": _pct(n["price_change"]), "cost shock %": _pct(n["cost_shock"]),
+                          "fixed price": n["fixed"].astype(bool)}, index=n.index)
+    return fdt, nodes
+
+
+def price_sections(result: Any, *, top: int = 15, anchor: str = "") -> list[Section]:
     """Sections describing a price or tariff run: final-demand impact, the most affected nodes, the method.
+
+    With *anchor*, the final-demand (price run) or region (tariff run) table gets
+    that HTML id, so that the report's key findings can link to it.
 
     Examples
     --------
@@ -42,17 +63,17 @@ def price_sections(result: Any, *, top: int = 15) -> list[Section]:
                 f"{' ' + str(m['year']) if m.get('year') else ''}. Shock: {_applied(m)}; pass-through "
                 f"{m.get('passthrough')}. Quantities are held fixed. Fixed-price nodes' value added absorbs the gap "
                 f"(implied change {m.get('implied_value_added_change', 0):,.6g} {m.get('unit') or ''}).")
-        fd = result.final_demand[["value", "cost_change", "cost_increase", "from_prices", "from_direct"]]
-        nodes = result.nodes[["price", "price_change", "cost_shock", "implied_value_added_change"]]
+        fd, nodes = price_tables(result)
         return [
             Section("Price scenario", "text", text),
-            Section("Cost increase by final-demand category", "table", fd, level=3,
-                    caption="cost_increase: relative rise in the cost of each category's purchases at purchasers' "
-                            "prices (Y plus the primary inputs bought directly, VY): the consumer-price impact of a "
-                            "consumption category. from_prices: through the prices of the goods; from_direct: "
-                            "through direct purchases of imports and product taxes."),
-            Section("Largest price increases", "table", nodes.sort_values("price_change", ascending=False).head(top),
-                    level=3, caption=f"The {top} nodes with the largest price change."),
+            Section("Cost increase by final-demand category", "table", fd, level=3, anchor=anchor,
+                    caption="Cost increase: the relative rise in the cost of each category's purchases at purchasers' "
+                            "prices (goods Y plus the primary inputs bought directly, VY), i.e. the consumer-price "
+                            "impact of a consumption category; split into the part through the prices of the goods "
+                            "and the part through direct purchases of imports and product taxes."),
+            Section("Largest price increases", "table", nodes.sort_values("price change %", ascending=False).head(top),
+                    level=3, caption=f"The {top} nodes with the largest price change (cost shock: the primary-input "
+                                     "cost change per unit of output passed on to prices)."),
         ]
     if isinstance(result, TariffResult):
         m = result.metadata
@@ -65,6 +86,7 @@ def price_sections(result: Any, *, top: int = 15) -> list[Section]:
             Section("Tariff scenario", "text", text),
             Section("Tariff burden by region", "table", result.regions.sort_values("exports_tariff_total",
                                                                                    ascending=False), level=3,
+                    anchor=anchor,
                     caption="Exports: upstream tariff content and total with the destination's tariff, per unit "
                             "of export value; final demand: the cost increase of each region's final purchases; "
                             "foreign share: the part levied by other countries (Rouzet & Miroudot 2013)."),
@@ -105,7 +127,7 @@ def price_section(result: Any, *, top: int = 15) -> str:
     >>> from valuechain.views._prices import price_section
     >>> r = vc.resilience.price_shock(vc.datasets.load("miller_blair"), cost={"value_added": 0.1})
     >>> html = price_section(r)
-    >>> html.count("<section") == 3 and "1.1" in html
+    >>> html.count("<section") == 3 and "cost increase %" in html
     True
     """
     from . import _render

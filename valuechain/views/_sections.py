@@ -578,6 +578,112 @@ def comparison(ctx: dict) -> list[Section]:
     return out
 
 
+def _node_label(key: str) -> str:
+    """``"('BRA', 'Electricity & gas')"`` (a node key as the price model records it) -> ``"Electricity & gas"``."""
+    import re
+
+    m = re.fullmatch(r"\('(.*)', '(.*)'\)", str(key))
+    return m.group(2) if m else str(key)
+
+
+def scenario_name(result: Any) -> str:
+    """A short plain-language name of a scenario run ("price of Electricity & gas +60 %")."""
+    meta = getattr(result, "metadata", None) or getattr(result, "scenario", None) or {}
+    parts = []
+    for k, v in (meta.get("cost") or {}).items() if isinstance(meta, dict) else []:
+        parts.append(f"cost of {k} {100 * v:+.3g} %" if isinstance(v, (int, float)) else f"cost of {k} changed")
+    for k, v in (meta.get("fixed") or {}).items() if isinstance(meta, dict) else []:
+        parts.append(f"price of {_node_label(k)} {100 * v:+.3g} %" if isinstance(v, (int, float))
+                     else f"price of {_node_label(k)} changed")
+    if parts:
+        return ", ".join(parts)
+    return type(result).__name__.replace("Result", " run").lower()
+
+
+def scenario_dict(scenarios: Any) -> dict:
+    """``dataset_report(scenarios=...)`` as a dict name -> run (checked)."""
+    from collections.abc import Mapping
+
+    from ..errors import ParameterError
+    from ..resilience import PriceResult, ShockResult, TariffResult
+
+    if scenarios is None:
+        return {}
+    kinds = (PriceResult, TariffResult, ShockResult)
+    if isinstance(scenarios, kinds):
+        scenarios = [scenarios]
+    if isinstance(scenarios, Mapping):
+        items = [(str(k), v) for k, v in scenarios.items()]
+    elif isinstance(scenarios, (list, tuple)):
+        items = [(None, v) for v in scenarios]
+    else:
+        raise ParameterError(f"The 'scenarios' parameter of dataset_report must be a result, a list or a dict of "
+                             f"results. Got {type(scenarios).__name__} instead.")
+    out: dict = {}
+    for name, r in items:
+        if not isinstance(r, kinds):
+            raise ParameterError(f"The 'scenarios' parameter of dataset_report must hold PriceResult, TariffResult "
+                                 f"or ShockResult objects. Got {type(r).__name__} instead.")
+        key = name or scenario_name(r)
+        k = 2
+        while key in out:
+            key, k = f"{name or scenario_name(r)} ({k})", k + 1
+        out[key] = r
+    return out
+
+
+def scenario_runs(ctx: dict) -> list[Section]:
+    """Scenario runs given to the report (price, tariff and quantity shocks), and the runs side by side."""
+    runs = ctx.get("scenarios") or {}
+    if not runs:
+        return []
+    from ..resilience import PriceResult, ShockResult, TariffResult
+    from ._prices import price_sections
+
+    out = [Section("Scenarios", "text",
+                   f"{len(runs)} scenario run{'s' if len(runs) > 1 else ''} given to this report: "
+                   + "; ".join(f"“{n}”" for n in runs) + ". Price runs hold quantities fixed; quantity runs hold "
+                   "prices fixed (the Leontief price and quantity models are dual).")]
+    ctx["scenario_anchors"] = []
+    for k, (name, r) in enumerate(runs.items()):
+        anchor = f"t-scenario-{k + 1}"
+        if isinstance(r, (PriceResult, TariffResult)):
+            secs = price_sections(r, top=ctx["top"], anchor=anchor)
+            head, tables = secs[0], secs[1:]
+            out.append(Section(f"Scenario: {name}", "text", head.content, level=3))
+            out += tables
+            register(ctx, anchor, tables[0].content, f"Scenario: {name}")
+            if isinstance(r, PriceResult):
+                register(ctx, anchor + "-nodes", tables[1].content, f"Scenario: {name}")
+                out[-1] = Section(tables[1].title, "table", tables[1].content, caption=tables[1].caption, level=3,
+                                  anchor=anchor + "-nodes")
+            ctx["scenario_anchors"].append((name, anchor, r))
+        elif isinstance(r, ShockResult):
+            tab = r.by_sector[["output", "output_change", "output_loss_share"]].copy()
+            tab["output change %"] = (-100 * tab.pop("output_loss_share")).round(3)
+            tab = tab.sort_values("output change %")
+            register(ctx, anchor, tab, f"Scenario: {name}")
+            out.append(Section(f"Scenario: {name}", "table", tab.head(ctx["top"]), level=3, anchor=anchor,
+                               caption=f"Quantity model {r.model}: output by sector before the shock and its change "
+                                       f"({r.nodes.attrs.get('unit') or 'table units'}), largest falls first."))
+            ctx["scenario_anchors"].append((name, anchor, r))
+        else:
+            raise TypeError(f"scenario {name!r} is a {type(r).__name__}; give PriceResult, TariffResult or "
+                            "ShockResult objects")
+    if len(runs) > 1:
+        cmp_mod = need("compare", "scenarios")
+        try:
+            side = cmp_mod.scenarios(runs)
+        except Exception as exc:  # noqa: BLE001 - runs on different tables: say so instead of the table
+            out.append(Section("Scenarios side by side", "note", f"Not shown: {exc}", level=3))
+        else:
+            out.append(Section("Scenarios side by side", "table",
+                               side.sort_values(side.columns[1], ascending=False).head(ctx["top"]).round(3), level=3,
+                               caption="Each run's headline change by node, in %: " + "; ".join(
+                                   f"{k}: {v}" for k, v in side.attrs["runs"].items()) + "."))
+    return out
+
+
 ADAPTERS: list[tuple[str, Callable[[dict], list[Section]]]] = [
     ("Data", data_summary),
     ("IO position", position),
@@ -588,6 +694,7 @@ ADAPTERS: list[tuple[str, Callable[[dict], list[Section]]]] = [
     ("Clusters", clusters),
     ("Global value chains", gvc),
     ("Resilience", resilience),
+    ("Scenarios", scenario_runs),
     ("Reconfiguration", comparison),
 ]
 
@@ -596,12 +703,13 @@ def build(table: Any, table2: Any, opts: dict, *, strict: bool = False,
           progress: Callable[[str, int, int], None] | None = None) -> tuple[list[Section], dict]:
     """Run every adapter; return the sections and the method parameters used."""
     params: dict[str, Any] = {"seed": opts["seed"]}
-    opts = {"min_share": 0.005, "volumes": None, "activity": None, **opts}
+    opts = {"min_share": 0.005, "volumes": None, "activity": None, "scenarios": None, **opts}
     ctx = {"table": table, "table2": table2, "params": params, **opts}
     ctx["min_share_pct"] = 100 * ctx["min_share"]
     params["report.size_threshold"] = f"{ctx['min_share_pct']:g} % of gross output"
     sections: list[Section] = []
-    steps = [a for a in ADAPTERS if table2 is not None or a[0] != "Reconfiguration"]
+    steps = [a for a in ADAPTERS if (table2 is not None or a[0] != "Reconfiguration")
+             and (ctx["scenarios"] or a[0] != "Scenarios")]
     for k, (name, adapter) in enumerate(steps):
         if progress is not None:
             progress(name, k, len(steps))

@@ -146,7 +146,7 @@ def report(*sections: Section, title: str = "valuechain report", meta: Any = Non
 def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: int = 120, max_edges: int = 300,
                    alpha: float = 0.05, seed: int = 0, strict: bool = False,
                    progress: Callable[[str, int, int], None] | None = None, volumes: Any = "auto",
-                   min_share: float = 0.005, activity: Any = None) -> str:
+                   min_share: float = 0.005, activity: Any = None, scenarios: Any = None) -> str:
     """The standard report of one table (or of two years of it).
 
     The report opens with **Key findings**: 5-8 generated sentences whose numbers
@@ -189,6 +189,14 @@ def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: 
         share of gross output are not ranked.
     activity : DataFrame, optional
         Regional activity (region x industry) for the clusters section.
+    scenarios : result, list or dict of results, optional
+        Scenario runs to report: price runs (:func:`~valuechain.resilience.price_shock`),
+        tariff runs (:func:`~valuechain.resilience.tariff_shock`) and quantity runs
+        (:func:`~valuechain.resilience.demand_shock` and the other static shocks).  A
+        dict names them; otherwise they are named after the shock ("price of
+        Electricity & gas +60 %").  Each gets its tables and a key finding (the
+        consumer-price impact of a price run); two or more are also shown side by side
+        (:func:`valuechain.compare.scenarios`).
 
     Returns
     -------
@@ -213,7 +221,8 @@ def dataset_report(table: Any, table2: Any = None, *, top: int = 15, max_nodes: 
                                  f"Got {volumes!r} instead.")
         volumes = _sections.auto_volumes(table, table2)
     opts = {"top": top, "max_nodes": max_nodes, "max_edges": max_edges, "alpha": alpha, "seed": seed,
-            "volumes": volumes, "min_share": min_share, "activity": activity}
+            "volumes": volumes, "min_share": min_share, "activity": activity,
+            "scenarios": _sections.scenario_dict(scenarios)}
     sections, params = _sections.build(table, table2, opts, strict=strict, progress=progress)
     meta = dataclasses.asdict(table.meta)
     if table2 is not None:
