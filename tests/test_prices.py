@@ -401,3 +401,19 @@ def test_compare_scenarios_side_by_side():
         vc.compare.scenarios([1])
     with pytest.raises(vc.errors.ParameterError, match="at least one"):
         vc.compare.scenarios({})
+
+
+def test_cli_two_word_spelling_of_the_price_commands(tmp_path):
+    """`valuechain shock price` / `shock tariff` (the issue's spelling) run shock-price / shock-tariff."""
+    from valuechain.cli import app
+
+    a = CliRunner().invoke(app, ["shock", "price", "--dataset", "brazil", "--year", "2021", "--fix-price",
+                                 "Electricity & gas=+0.6", "--out", str(tmp_path / "a.csv")])
+    b = CliRunner().invoke(app, ["shock-price", "--dataset", "brazil", "--year", "2021", "--fix-price",
+                                 "Electricity & gas=+0.6", "--out", str(tmp_path / "b.csv")])
+    assert a.exit_code == 0 and b.exit_code == 0, a.output
+    assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
+    c = CliRunner().invoke(app, ["shock", "tariff", "--dataset", "testmrio", "--tariff", "reg2=0.1"])
+    assert c.exit_code == 0, c.output
+    d = CliRunner().invoke(app, ["shock", "demand", "--dataset", "testmrio", "--regions", "reg1"])
+    assert d.exit_code == 0, d.output

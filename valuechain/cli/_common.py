@@ -131,7 +131,19 @@ def cli_errors() -> Iterator[None]:
 
 
 class OneLineGroup(typer.core.TyperGroup):
-    """The root command group: option and usage errors are one line too (``Error: ...``, exit 2)."""
+    """The root command group: option and usage errors are one line too (``Error: ...``, exit 2).
+
+    Two-word spellings of the hyphenated commands are accepted: ``valuechain shock price``
+    runs ``shock-price`` and ``valuechain shock tariff`` runs ``shock-tariff`` (the price
+    models take other options than the quantity models of ``shock``).
+    """
+
+    ALIASES = {("shock", "price"): "shock-price", ("shock", "tariff"): "shock-tariff"}
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if len(args) >= 2 and (args[0], args[1]) in self.ALIASES:
+            args = [self.ALIASES[(args[0], args[1])], *args[2:]]
+        return super().resolve_command(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         exceptions = _click().exceptions

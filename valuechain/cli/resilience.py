@@ -74,7 +74,7 @@ def _read_trade(path: Path):
 def register(app: typer.Typer) -> None:
     @app.command()
     def shock(
-        model: ShockModel = typer.Argument(ShockModel.demand, help="demand (Leontief), supply (Ghosh) or inoperability (IIM)."),
+        model: ShockModel = typer.Argument(ShockModel.demand, help="demand (Leontief), supply (Ghosh) or inoperability (IIM); price and tariff run the price models (see shock-price, shock-tariff)."),
         dataset: DatasetOpt = None,
         table: TableOpt = None,
         fmt: FormatOpt = "parquet",
