@@ -106,7 +106,9 @@ def _scenario_findings(ctx: dict, one_region: bool) -> list[dict]:
             what = "household consumption" if hh else f"“{_category(row)}” final demand"
             if not one_region and isinstance(row, tuple):
                 what += f" in {row[0]}"
-            parts = [f"Scenario “{name}” (Leontief price model, quantities unchanged): the cost of {what} would "
+            yr = r.metadata.get("year")
+            parts = [f"Scenario “{name}” ({f'{yr}, ' if yr else ''}Leontief price model, quantities unchanged): "
+                     f"the cost of {what} would "
                      "rise by ", cite(ctx, anchor, row, col, unit="%", signed=True)]
             nodes = cited.get(anchor + "-nodes", {}).get("frame")
             if nodes is not None:

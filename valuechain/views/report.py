@@ -131,7 +131,7 @@ def report(*sections: Section, title: str = "valuechain report", meta: Any = Non
         meta_d = dict(meta)
     meta_d.pop("history", None)
     meta_shown = {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
-                  for k, v in meta_d.items() if v not in (None, "", (), [])}
+                  for k, v in meta_d.items() if not (v is None or (isinstance(v, (str, list, tuple, dict)) and not v))}
     ctxs = [_section_ctx(s, k) for k, s in enumerate(sections)]
     needs_vis = any(s.kind in ("network", "comparison") for s in sections)
     from .. import __version__
